@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/ikco/partner-portal/db"
+	"github.com/ikco/partner-portal/views/i18n"
+	"github.com/ikco/partner-portal/web"
+)
+
+// run is the whole program: it parses the settings, opens and migrates the
+// database, builds the server and serves until ctx ends, then shuts down
+// gracefully.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cfg, err := parseConfig(args[1:], getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	logger := newLogger(cfg, stderr)
+	srv, closeDB, err := setup(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("listening", "addr", "http://"+ln.Addr().String(), "db", cfg.DBPath, "demo", cfg.Demo)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownWait)
+	defer cancel()
+	err = errors.Join(hs.Shutdown(sctx), srv.Shutdown(sctx))
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// setup opens and migrates the database, loads the demo data when asked
+// and builds the HTTP server.
+func setup(ctx context.Context, cfg config, logger *slog.Logger) (*web.Server, func(), error) {
+	start := time.Now()
+	d, err := db.Open(ctx, cfg.DBPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	n, err := db.Migrate(ctx, d)
+	if err != nil {
+		d.Close()
+		return nil, nil, err
+	}
+	store, err := db.NewStore(ctx, d)
+	if err != nil {
+		d.Close()
+		return nil, nil, err
+	}
+	if cfg.Demo {
+		loaded, err := store.LoadDemo(ctx)
+		if err != nil {
+			d.Close()
+			return nil, nil, err
+		}
+		if loaded {
+			logger.Info("demo data loaded")
+		}
+	}
+	catalog, err := i18n.Load()
+	if err != nil {
+		d.Close()
+		return nil, nil, err
+	}
+	srv := web.NewServer(web.Deps{
+		Logger:  logger,
+		Store:   store,
+		Catalog: catalog,
+		Config: web.Config{
+			BaseURL:          cfg.BaseURL,
+			DemoMode:         cfg.Demo,
+			SecureCookies:    cfg.SecureCookies,
+			TrustedProxies:   cfg.TrustedProxies,
+			MaxBodyBytes:     cfg.MaxBodyBytes,
+			PageCacheEntries: cfg.PageCache,
+		},
+	})
+	logger.Info("ready", "migrations_applied", n, "startup", time.Since(start).Round(time.Millisecond))
+	return srv, func() { d.Close() }, nil
+}
+
+func newLogger(cfg config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,173 @@
+// Package db holds the portal's SQLite storage: opening the database with
+// its pools, the embedded migrations and the Store with its queries.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync/atomic"
+
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+// ErrNotFound is returned by Store lookups that match no row.
+var ErrNotFound = errors.New("not found")
+
+// DB is an opened portal database: one writer connection, whose
+// transactions begin IMMEDIATE so writers queue on the lock instead of
+// failing half-way, and a pool of read-only connections.
+type DB struct {
+	Write *sql.DB
+	Read  *sql.DB
+	path  string
+}
+
+// dsn builds a modernc.org/sqlite DSN with the pragmas every connection
+// needs; pragmas in the DSN run on each new connection of the pool.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	for _, p := range []string{
+		"busy_timeout(10000)",
+		"journal_mode(WAL)",
+		"foreign_keys(1)",
+		"synchronous(NORMAL)",
+		"temp_store(MEMORY)",
+		"cache_size(-16000)",
+	} {
+		q.Add("_pragma", p)
+	}
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating when missing) the database file at path and its
+// folder, and checks that it answers.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("db: create folder %q: %w", dir, err)
+		}
+	}
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("db: open writer: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db: ping writer %q: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db: open readers: %w", err)
+	}
+	n := max(4, runtime.NumCPU()*2)
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxLifetime(0)
+	if err := r.PingContext(ctx); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("db: ping readers %q: %w", path, err)
+	}
+	return &DB{Write: w, Read: r, path: path}, nil
+}
+
+// Path is the file the database lives in.
+func (d *DB) Path() string { return d.path }
+
+// Close closes both pools.
+func (d *DB) Close() error {
+	return errors.Join(d.Read.Close(), d.Write.Close())
+}
+
+// Ping checks that a reader connection answers a query.
+func (d *DB) Ping(ctx context.Context) error {
+	var one int
+	return d.Read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Store is the portal's data access: every query lives in a method on it.
+type Store struct {
+	db *DB
+	// version is the public content version; every publish increments it so
+	// cached public pages made before it are never served again.
+	version atomic.Int64
+}
+
+// NewStore wraps an opened, migrated database and loads the content version.
+func NewStore(ctx context.Context, d *DB) (*Store, error) {
+	s := &Store{db: d}
+	var v int64
+	if err := d.Read.QueryRowContext(ctx, `SELECT version FROM content_version WHERE id = 1`).Scan(&v); err != nil {
+		return nil, fmt.Errorf("store: content version: %w", err)
+	}
+	s.version.Store(v)
+	return s, nil
+}
+
+// DB returns the underlying database, for health checks and tools.
+func (s *Store) DB() *DB { return s.db }
+
+// ContentVersion is the current public content version.
+func (s *Store) ContentVersion() int64 { return s.version.Load() }
+
+// inTx runs fn in a writer transaction (BEGIN IMMEDIATE) and commits it
+// when fn returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// bumpContentVersion increments the public content version inside tx; call
+// it from every transaction that changes what public pages show, and call
+// s.reloadVersion after the commit.
+func bumpContentVersion(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `UPDATE content_version SET version = version + 1 WHERE id = 1`)
+	if err != nil {
+		return fmt.Errorf("store: bump content version: %w", err)
+	}
+	return nil
+}
+
+// reloadVersion reads the committed content version into memory.
+func (s *Store) reloadVersion(ctx context.Context) error {
+	var v int64
+	if err := s.db.Write.QueryRowContext(ctx, `SELECT version FROM content_version WHERE id = 1`).Scan(&v); err != nil {
+		return fmt.Errorf("store: content version: %w", err)
+	}
+	s.version.Store(v)
+	return nil
+}
+
+// BumpContentVersion increments the public content version on its own, for
+// changes made outside the store's publishing methods (tools, tests).
+func (s *Store) BumpContentVersion(ctx context.Context) error {
+	if err := s.inTx(ctx, func(tx *sql.Tx) error { return bumpContentVersion(ctx, tx) }); err != nil {
+		return err
+	}
+	return s.reloadVersion(ctx)
+}

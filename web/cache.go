@@ -1,0 +1,202 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ikco/partner-portal/static"
+)
+
+// pageCache keeps whole responses of anonymous GETs of public pages, keyed
+// by path and normalized query (the path carries the language) and tagged
+// with the content version they were made under. A publish increments
+// the version, after which older entries are never served again.
+type pageCache struct {
+	max     int
+	version func() int64
+
+	mu      sync.RWMutex
+	entries map[string]*cachedPage
+	at      int64 // the version the entries were made under
+}
+
+type cachedPage struct {
+	body  []byte
+	gzip  []byte
+	etag  string
+	ctype string
+	lang  string
+}
+
+func newPageCache(max int, version func() int64) *pageCache {
+	return &pageCache{max: max, version: version, entries: map[string]*cachedPage{}}
+}
+
+// cacheKey is the path and the query with its parameters sorted, so the
+// same page asked with its parameters in another order is one entry.
+func cacheKey(r *http.Request) string {
+	if r.URL.RawQuery == "" {
+		return r.URL.Path
+	}
+	q := r.URL.Query()
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString(r.URL.Path)
+	b.WriteByte('?')
+	for i, k := range keys {
+		vs := q[k]
+		for j, v := range vs {
+			if i > 0 || j > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(k))
+			b.WriteByte('=')
+			b.WriteString(url.QueryEscape(v))
+		}
+	}
+	return b.String()
+}
+
+func (pc *pageCache) get(key string, v int64) *cachedPage {
+	pc.mu.RLock()
+	defer pc.mu.RUnlock()
+	if pc.at != v {
+		return nil
+	}
+	return pc.entries[key]
+}
+
+func (pc *pageCache) put(key string, v int64, p *cachedPage) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if v < pc.at {
+		return // made under an older version than the cache holds
+	}
+	if v != pc.at || len(pc.entries) >= pc.max {
+		// A new version, or full: start afresh. Public pages are few and
+		// cheap to make again; an LRU would buy little here.
+		pc.entries = make(map[string]*cachedPage, len(pc.entries))
+		pc.at = v
+	}
+	pc.entries[key] = p
+}
+
+// isPersonal reports whether a request may get a personal answer: any
+// cookie (the session's or any other of ours) or credentials make it so,
+// and a personal page never enters the cache.
+func isPersonal(r *http.Request) bool {
+	return len(r.Cookies()) > 0 || r.Header.Get("Authorization") != ""
+}
+
+// bufferWriter collects a response so it can be cached.
+type bufferWriter struct {
+	http.ResponseWriter
+	buf    bytes.Buffer
+	status int
+}
+
+func (w *bufferWriter) WriteHeader(code int) { w.status = code }
+func (w *bufferWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.buf.Write(b)
+}
+
+// cachePublic serves anonymous GET and HEAD requests of public pages from
+// the cache, answers If-None-Match with 304, and fills the cache from
+// 200 responses that set no cookie and were not marked personal.
+func (s *Server) cachePublic(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if s.cache.max <= 0 || (r.Method != http.MethodGet && r.Method != http.MethodHead) || isPersonal(r) {
+			return next(c)
+		}
+		key := cacheKey(r)
+		v := s.cache.version()
+		if p := s.cache.get(key, v); p != nil {
+			return writeCached(c, p)
+		}
+		res := c.Response()
+		orig := res.Writer
+		bw := &bufferWriter{ResponseWriter: orig}
+		res.Writer = bw
+		c.Set("cachebuf", true)
+		err := next(c)
+		c.Set("cachebuf", nil)
+		res.Writer = orig
+		if err != nil {
+			// Headers set for the failed page stay; the error handler
+			// writes the real response.
+			res.Committed = false
+			res.Status = 0
+			res.Size = 0
+			return err
+		}
+		h := res.Header()
+		cacheable := bw.status == http.StatusOK && h.Get("Set-Cookie") == "" && c.Get("nocache") == nil
+		if !cacheable {
+			if bw.status != 0 {
+				orig.WriteHeader(bw.status)
+			}
+			_, werr := orig.Write(bw.buf.Bytes())
+			return werr
+		}
+		p := makeCached(bw.buf.Bytes(), h.Get(echo.HeaderContentType), h.Get("Content-Language"))
+		s.cache.put(key, v, p)
+		res.Committed = false
+		res.Status = 0
+		res.Size = 0
+		return writeCached(c, p)
+	}
+}
+
+func makeCached(body []byte, ctype, lang string) *cachedPage {
+	sum := sha256.Sum256(body)
+	p := &cachedPage{
+		body:  append([]byte(nil), body...),
+		etag:  `"` + hex.EncodeToString(sum[:12]) + `"`,
+		ctype: ctype,
+		lang:  lang,
+	}
+	var zb bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&zb, gzip.BestSpeed)
+	_, _ = zw.Write(body)
+	_ = zw.Close()
+	p.gzip = zb.Bytes()
+	return p
+}
+
+func writeCached(c echo.Context, p *cachedPage) error {
+	r := c.Request()
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, p.ctype)
+	if p.lang != "" {
+		h.Set("Content-Language", p.lang)
+	}
+	h.Set("Cache-Control", "no-cache")
+	h.Set("ETag", p.etag)
+	h.Add("Vary", "Accept-Encoding, Cookie")
+	if inm := r.Header.Get("If-None-Match"); inm != "" && strings.Contains(inm, p.etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	body := p.body
+	if static.AcceptsGzip(r) {
+		h.Set("Content-Encoding", "gzip")
+		body = p.gzip
+	}
+	return c.Blob(http.StatusOK, p.ctype, body)
+}

@@ -1,0 +1,173 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ikco/partner-portal/views/i18n"
+)
+
+type requestIDKey struct{}
+
+// RequestID returns the request id that middleware put in ctx.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// withRequestID gives each request an id, in its context and in the
+// X-Request-ID response header, so a log line and a report can be matched.
+func withRequestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		id := hex.EncodeToString(b[:])
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		r := c.Request()
+		c.SetRequest(r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+		return next(c)
+	}
+}
+
+// recoverPanics turns a panic in a handler into a logged 500 page.
+func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.Error("panic", "request_id", RequestID(c.Request().Context()),
+					"method", c.Request().Method, "path", c.Request().URL.Path,
+					"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				err = echo.NewHTTPError(http.StatusInternalServerError)
+			}
+		}()
+		return next(c)
+	}
+}
+
+// logRequests writes one log line per request when it has been answered.
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			// Let the error handler write the response now, so the status
+			// logged is the one sent.
+			c.Error(err)
+		}
+		r := c.Request()
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", c.Response().Status),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("request_id", RequestID(r.Context())),
+			slog.String("ip", c.RealIP()),
+		)
+		return nil
+	}
+}
+
+// contentSecurityPolicy allows nothing inline and nothing from elsewhere.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// securityHeaders sets the headers every response carries, error pages
+// and static files included.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		if s.cfg.SecureCookies {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		return next(c)
+	}
+}
+
+// maxQueryBytes bounds the raw query string; longer ones are refused.
+const maxQueryBytes = 4096
+
+// checkInput refuses malformed requests before routing: query strings that
+// are too long, do not parse or are not UTF-8, paths that are not UTF-8,
+// and bodies over the size limit.
+func (s *Server) checkInput(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if len(r.URL.RawQuery) > maxQueryBytes {
+			return echo.NewHTTPError(http.StatusBadRequest, "query too long")
+		}
+		if !utf8.ValidString(r.URL.Path) {
+			return echo.NewHTTPError(http.StatusBadRequest, "path is not UTF-8")
+		}
+		if r.URL.RawQuery != "" {
+			q, err := url.ParseQuery(r.URL.RawQuery)
+			if err != nil {
+				return echo.NewHTTPError(http.StatusBadRequest, "malformed query")
+			}
+			for k, vs := range q {
+				if !utf8.ValidString(k) {
+					return echo.NewHTTPError(http.StatusBadRequest, "query is not UTF-8")
+				}
+				for _, v := range vs {
+					if !utf8.ValidString(v) {
+						return echo.NewHTTPError(http.StatusBadRequest, "query is not UTF-8")
+					}
+				}
+			}
+		}
+		if r.ContentLength > s.cfg.MaxBodyBytes {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(c.Response(), r.Body, s.cfg.MaxBodyBytes)
+		}
+		return next(c)
+	}
+}
+
+// withLang puts the language of the /{lang}/ prefix, with its translator
+// and formatters, into the request's context.
+func (s *Server) withLang(lang string) echo.MiddlewareFunc {
+	loc := s.catalog.Locale(lang)
+	prefix := "/" + lang
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			rest := strings.TrimPrefix(r.URL.Path, prefix)
+			ctx := i18n.WithLocale(r.Context(), loc, rest, r.URL.RawQuery)
+			c.SetRequest(r.WithContext(ctx))
+			c.Response().Header().Set("Content-Language", lang)
+			return next(c)
+		}
+	}
+}
+
+// langFromPath returns the language of a path's /{lang}/ prefix, or "".
+func langFromPath(p string) string {
+	p = strings.TrimPrefix(p, "/")
+	first, _, _ := strings.Cut(p, "/")
+	if i18n.Supported(first) {
+		return first
+	}
+	return ""
+}
