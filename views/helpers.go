@@ -175,3 +175,21 @@ func groupDiffers(g SpecGroupVM) bool {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func describedBy(f FieldVM) string {
+	var ids []string
+	if f.HintID != "" {
+		ids = append(ids, f.ID+"-hint")
+	}
+	if f.ErrorID != "" {
+		ids = append(ids, f.ID+"-error")
+	}
+	return strings.Join(ids, " ")
+}
+
+func dirOr(d string) string {
+	if d == "" {
+		return "auto"
+	}
+	return d
+}

@@ -618,7 +618,7 @@ func ModelPage(m PageMeta, vm ModelPageVM) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 54, "</form></section><section id=\"specs\" aria-labelledby=\"specs-title\" data-testid=\"specs\"><h2 id=\"specs-title\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 54, "</form></section><section id=\"specs\" data-testid=\"specs\"><h2 id=\"specs-title\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -9,7 +9,8 @@ import (
 	"github.com/ikco/partner-portal/views/i18n"
 )
 
-// routes registers every route of the portal: the whole surface reads here.
+// routes registers every route of the portal: the whole surface reads here,
+// and who may use each route reads in policy.go.
 func (s *Server) routes() {
 	e := s.echo
 	e.Pre(s.recoverPanics, withRequestID, s.securityHeaders, s.logRequests, s.checkInput)
@@ -24,14 +25,26 @@ func (s *Server) routes() {
 		e.GET("/"+lang, func(c echo.Context) error {
 			return c.Redirect(http.StatusMovedPermanently, "/"+lang+"/")
 		})
-		g := e.Group("/"+lang, s.withLang(lang))
+		g := e.Group("/"+lang, s.withLang(lang), s.loadViewer, s.withViewContext, s.checkCSRF)
 
-		// Public pages: the same for every anonymous visitor, so cached.
-		pub := g.Group("", s.cachePublic)
-		pub.GET("/", s.handleHome)
-		pub.GET("/catalogue", s.handleModelList)
-		pub.GET("/models/:slug", s.handleModelShow)
-		pub.GET("/compare", s.handleCompare)
+		// Public pages are the same for every anonymous visitor: cached.
+		s.route(g, "GET", "/", s.handleHome, s.cachePublic)
+		s.route(g, "GET", "/catalogue", s.handleModelList, s.cachePublic)
+		s.route(g, "GET", "/models/:slug", s.handleModelShow, s.cachePublic)
+		s.route(g, "GET", "/compare", s.handleCompare, s.cachePublic)
+
+		// Accounts.
+		s.route(g, "GET", "/register", s.handleRegisterForm)
+		s.route(g, "POST", "/register", s.handleRegister)
+		s.route(g, "GET", "/register/sent", s.handleRegisterSent)
+		s.route(g, "GET", "/confirm", s.handleConfirmForm)
+		s.route(g, "POST", "/confirm", s.handleConfirm)
+		s.route(g, "GET", "/login", s.handleLoginForm)
+		s.route(g, "POST", "/login", s.handleLogin)
+		s.route(g, "POST", "/logout", s.handleLogout)
+		s.accountRoutes(g)
+		s.adminRoutes(g)
+		s.mailRoutes(g)
 
 		g.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	}

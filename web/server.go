@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -32,6 +33,24 @@ type Config struct {
 	MaxBodyBytes int64
 	// PageCacheEntries bounds the public page cache; 0 disables it.
 	PageCacheEntries int
+	// SessionKeys sign session cookies, newest first; older keys still
+	// verify, so keys can be rotated without logging everyone out.
+	SessionKeys [][]byte
+	// IdleTimeout ends a session unused for this long (30 minutes).
+	IdleTimeout time.Duration
+	// SessionLifetime ends a session this long after login (12 hours).
+	SessionLifetime time.Duration
+	// HashConcurrency bounds argon2id hashes computed at once (each takes
+	// 19 MiB); 0 means one per CPU.
+	HashConcurrency int
+	// DemoAccounts lists the demo logins shown on the login page in demo
+	// mode.
+	DemoAccounts []DemoAccount
+}
+
+// DemoAccount is a demo login shown on the login page in demo mode.
+type DemoAccount struct {
+	Role, Email, Password string
 }
 
 // Deps are the server's dependencies, passed explicitly.
@@ -52,7 +71,12 @@ type Server struct {
 	catalog *i18n.Catalog
 	cfg     Config
 	now     func() time.Time
-	cache   *pageCache
+	cache    *pageCache
+	sessions *sessionStore
+	hasher   *hasher
+	limits   *limiters
+	// mailWake, when set, wakes the outbox sender after a mail is queued.
+	mailWake chan struct{}
 }
 
 // NewServer builds the echo instance with every route and middleware.
@@ -63,6 +87,21 @@ func NewServer(d Deps) *Server {
 	if d.Config.MaxBodyBytes == 0 {
 		d.Config.MaxBodyBytes = 1 << 20
 	}
+	if d.Config.IdleTimeout == 0 {
+		d.Config.IdleTimeout = 30 * time.Minute
+	}
+	if d.Config.SessionLifetime == 0 {
+		d.Config.SessionLifetime = 12 * time.Hour
+	}
+	if len(d.Config.SessionKeys) == 0 {
+		// Without configured keys sessions still work, but do not survive
+		// a restart: fine for tests, never for production (run.go always
+		// passes keys).
+		d.Config.SessionKeys = [][]byte{[]byte(randomToken(32))}
+	}
+	if d.Config.HashConcurrency <= 0 {
+		d.Config.HashConcurrency = runtime.NumCPU()
+	}
 	s := &Server{
 		log:     d.Logger,
 		store:   d.Store,
@@ -70,7 +109,10 @@ func NewServer(d Deps) *Server {
 		cfg:     d.Config,
 		now:     d.Now,
 		cache:   newPageCache(d.Config.PageCacheEntries, d.Store.ContentVersion),
+		hasher:  newHasher(d.Config.HashConcurrency),
+		limits:  newLimiters(d.Now),
 	}
+	s.sessions = newSessionStore(d.Store, d.Config.SessionKeys, d.Config.SecureCookies, d.Config.IdleTimeout, d.Config.SessionLifetime, d.Now)
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

@@ -1,0 +1,437 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"text/tabwriter"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/ikco/partner-portal/db"
+)
+
+// Sizes of the generated catalogue the benchmark serves.
+const (
+	benchModels        = 1000
+	benchTrimsPerModel = 4
+	benchConns         = 64
+	benchModelPages    = 50
+	benchRounds        = 6
+)
+
+// benchWindow is how long each target is measured: PORTAL_BENCH_SECONDS,
+// or 3 s.
+func benchWindow(b *testing.B) time.Duration {
+	v := os.Getenv("PORTAL_BENCH_SECONDS")
+	if v == "" {
+		return 3 * time.Second
+	}
+	s, err := strconv.ParseFloat(v, 64)
+	if err != nil || s <= 0 {
+		b.Fatalf("PORTAL_BENCH_SECONDS=%q: want a positive number of seconds", v)
+	}
+	return time.Duration(s * float64(time.Second))
+}
+
+// publicPagesFigures is what one round of BenchmarkPublicPages measured.
+type publicPagesFigures struct {
+	build time.Duration // generating the database
+	ready time.Duration // from calling run to /readyz answering 200
+
+	catalogue, model, ceiling loadResult
+
+	htmlBytes, cssBytes, jsBytes int64
+	assets                       []string
+}
+
+// BenchmarkPublicPages starts the real portal over a generated catalogue
+// of 1,000 models and measures, side by side and under the same load of
+// 64 keep-alive connections: the catalogue page, 50 model pages
+// round-robin, and a ceiling (plain net/http answering the catalogue's
+// gzip bytes from memory). It also reports how long the portal takes to be
+// ready and what the catalogue page weighs with its CSS and JS.
+func BenchmarkPublicPages(b *testing.B) {
+	window := benchWindow(b)
+	var f publicPagesFigures
+	for b.Loop() {
+		f = measurePublicPages(b, window)
+	}
+
+	for _, m := range []struct {
+		name string
+		r    loadResult
+	}{{"catalogue", f.catalogue}, {"model", f.model}, {"ceiling", f.ceiling}} {
+		b.ReportMetric(m.r.perSecond(), m.name+"-req/s")
+		b.ReportMetric(ms(m.r.percentile(0.50)), m.name+"-p50-ms")
+		b.ReportMetric(ms(m.r.percentile(0.99)), m.name+"-p99-ms")
+	}
+	b.ReportMetric(ratio(f.catalogue, f.ceiling), "a/c")
+	b.ReportMetric(ratio(f.model, f.ceiling), "b/c")
+	b.ReportMetric(ms(f.ready), "ready-ms")
+	b.ReportMetric(float64(f.htmlBytes+f.cssBytes+f.jsBytes)/1024, "page-KB")
+	b.ReportMetric(float64(f.jsBytes)/1024, "js-KB")
+	b.ReportMetric(float64(f.catalogue.errors+f.model.errors+f.ceiling.errors), "errors")
+	printFigures(os.Stdout, f)
+}
+
+func ratio(a, c loadResult) float64 {
+	if c.perSecond() == 0 {
+		return 0
+	}
+	return a.perSecond() / c.perSecond()
+}
+
+// measurePublicPages does one whole round: build the database, start the
+// portal, run the three loads one after another, weigh the page, stop.
+func measurePublicPages(b *testing.B, window time.Duration) publicPagesFigures {
+	b.Helper()
+	var f publicPagesFigures
+	ctx, cancel := context.WithCancel(b.Context())
+	defer cancel()
+
+	path := filepath.Join(b.TempDir(), "portal.db")
+	t0 := time.Now()
+	buildBenchDB(ctx, b, path)
+	f.build = time.Since(t0)
+
+	addr := freeLoopbackAddr(b)
+	logs := &lockedBuffer{}
+	args := []string{"portal", "-addr", addr, "-db", path, "-log-level", "warn"}
+	// The portal sees an empty environment, so PORTAL_* of the machine
+	// running the benchmark change nothing.
+	getenv := func(string) string { return "" }
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() { done <- run(ctx, args, getenv, strings.NewReader(""), logs, logs) }()
+	base := "http://" + addr
+	f.ready = waitReady(b, base+"/readyz", start, done, logs)
+
+	client := &http.Client{
+		Transport:     &http.Transport{DisableCompression: true},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	defer client.CloseIdleConnections()
+	page := fetchGzip(ctx, b, client, base+"/ru/catalogue")
+	f.htmlBytes = int64(len(page.body))
+
+	ceilingURL := startCeiling(b, page)
+
+	modelURLs := make([]string, benchModelPages)
+	step := benchModels / benchModelPages
+	for i := range modelURLs {
+		// LoadGenerated names its models model-0001 … model-1000.
+		modelURLs[i] = fmt.Sprintf("%s/ru/models/model-%04d", base, 1+i*step)
+	}
+	// Every URL must answer before it is measured.
+	for _, u := range modelURLs {
+		fetchGzip(ctx, b, client, u)
+	}
+	fetchGzip(ctx, b, client, ceilingURL)
+
+	// The three targets are measured in interleaved rounds (a b c a b c …)
+	// so that whatever else the machine does weighs on each alike. The first
+	// round warms the caches; later ones only open their connections.
+	gz := http.Header{"Accept-Encoding": {"gzip"}}
+	targets := []struct {
+		name string
+		dst  *loadResult
+		urls []string
+	}{
+		{"catalogue", &f.catalogue, []string{base + "/ru/catalogue"}},
+		{"model", &f.model, modelURLs},
+		{"ceiling", &f.ceiling, []string{ceilingURL}},
+	}
+	for round := range benchRounds {
+		warmup := 100 * time.Millisecond
+		if round == 0 {
+			warmup = window / 6
+		}
+		for _, t := range targets {
+			res, err := runLoad(ctx, loadSpec{
+				conns:    benchConns,
+				warmup:   warmup,
+				duration: window / benchRounds,
+				urls:     t.urls,
+				header:   gz,
+			})
+			if err != nil {
+				b.Fatalf("%s: %v", t.name, err)
+			}
+			*t.dst = t.dst.merge(res)
+		}
+	}
+	for _, t := range targets {
+		if r := *t.dst; r.errors > 0 {
+			b.Errorf("%s: %d of %d requests failed, first: %s", t.name, r.errors, r.requests, r.firstErr)
+		}
+	}
+
+	f.cssBytes, f.jsBytes, f.assets = weighAssets(ctx, b, client, base+"/ru/catalogue", page.html())
+
+	client.CloseIdleConnections()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			b.Fatalf("run: %v\n%s", err, logs)
+		}
+	case <-time.After(30 * time.Second):
+		b.Fatalf("run did not return 30 s after its context ended\n%s", logs)
+	}
+	if logs.Len() > 0 {
+		b.Logf("portal log (warn and above):\n%s", logs)
+	}
+	return f
+}
+
+// buildBenchDB makes a migrated database with the generated catalogue.
+func buildBenchDB(ctx context.Context, b *testing.B, path string) {
+	b.Helper()
+	d, err := db.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := db.Migrate(ctx, d); err != nil {
+		b.Fatal(err)
+	}
+	store, err := db.NewStore(ctx, d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := store.LoadGenerated(ctx, benchModels, benchTrimsPerModel); err != nil {
+		b.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// freeLoopbackAddr finds a loopback port nobody listens on. Another
+// process could take it before run listens; on a test machine that is
+// rare enough.
+func freeLoopbackAddr(b *testing.B) string {
+	b.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return addr
+}
+
+// waitReady polls url every millisecond until it answers 200 and returns
+// the time since start.
+func waitReady(b *testing.B, url string, start time.Time, done <-chan error, logs *lockedBuffer) time.Duration {
+	b.Helper()
+	client := &http.Client{Timeout: time.Second}
+	defer client.CloseIdleConnections()
+	deadline := start.Add(30 * time.Second)
+	for {
+		resp, err := client.Get(url)
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return time.Since(start)
+			}
+		}
+		select {
+		case err := <-done:
+			b.Fatalf("run returned before it was ready: %v\n%s", err, logs)
+		default:
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("%s not ready after 30 s (last: %v)\n%s", url, err, logs)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// fetched is one response as it came over the wire.
+type fetched struct {
+	body            []byte // as sent: gzip when Content-Encoding says so
+	ctype, encoding string
+}
+
+// html is the body decompressed.
+func (p fetched) html() []byte {
+	if p.encoding != "gzip" {
+		return p.body
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(p.body))
+	if err != nil {
+		return nil
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		return nil
+	}
+	return out
+}
+
+// fetchGzip GETs url asking for gzip and fails the benchmark unless it
+// answers 200.
+func fetchGzip(ctx context.Context, b *testing.B, client *http.Client, url string) fetched {
+	b.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := client.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.Fatalf("GET %s: %v", url, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		b.Fatalf("GET %s: %s", url, resp.Status)
+	}
+	return fetched{body: body, ctype: resp.Header.Get("Content-Type"), encoding: resp.Header.Get("Content-Encoding")}
+}
+
+// startCeiling serves page's bytes and headers from memory with plain
+// net/http on a loopback port of its own, until the benchmark ends, and
+// returns its URL.
+func startCeiling(b *testing.B, page fetched) string {
+	b.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	hs := &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := w.Header()
+			h.Set("Content-Type", page.ctype)
+			if page.encoding != "" {
+				h.Set("Content-Encoding", page.encoding)
+			}
+			_, _ = w.Write(page.body)
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	go func() { _ = hs.Serve(ln) }()
+	b.Cleanup(func() { _ = hs.Close() })
+	return "http://" + ln.Addr().String() + "/ru/catalogue"
+}
+
+// weighAssets fetches every stylesheet and script the page links, asking
+// for gzip, and adds up their bytes as sent.
+func weighAssets(ctx context.Context, b *testing.B, client *http.Client, pageURL string, html []byte) (css, js int64, assets []string) {
+	b.Helper()
+	base, err := url.Parse(pageURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(html))
+	if err != nil {
+		b.Fatal(err)
+	}
+	fetch := func(ref string) int64 {
+		u, err := base.Parse(ref)
+		if err != nil {
+			b.Fatalf("asset link %q: %v", ref, err)
+		}
+		n := int64(len(fetchGzip(ctx, b, client, u.String()).body))
+		assets = append(assets, fmt.Sprintf("%s %.1f KB", u.Path, float64(n)/1024))
+		return n
+	}
+	doc.Find("link[rel][href]").Each(func(_ int, s *goquery.Selection) {
+		rel, _ := s.Attr("rel")
+		for _, r := range strings.Fields(rel) {
+			if strings.EqualFold(r, "stylesheet") {
+				href, _ := s.Attr("href")
+				css += fetch(href)
+				return
+			}
+		}
+	})
+	doc.Find("script[src]").Each(func(_ int, s *goquery.Selection) {
+		src, _ := s.Attr("src")
+		js += fetch(src)
+	})
+	return css, js, assets
+}
+
+// printFigures writes the round's figures as a table for people.
+func printFigures(w io.Writer, f publicPagesFigures) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(w, "\npublic pages: %d models × %d trims, %d connections, %s measured per target in %d interleaved rounds, %d CPUs\n",
+		benchModels, benchTrimsPerModel, benchConns, f.catalogue.window, benchRounds, runtime.GOMAXPROCS(0))
+	fmt.Fprintln(tw, "target\treq/s\tp50 ms\tp99 ms\trequests\terrors\tredials\tKB/resp\t")
+	for _, row := range []struct {
+		name string
+		r    loadResult
+	}{{"(a) /ru/catalogue", f.catalogue}, {"(b) /ru/models/… ×50", f.model}, {"(c) ceiling", f.ceiling}} {
+		perResp := 0.0
+		if row.r.requests > 0 {
+			perResp = float64(row.r.bytes) / float64(row.r.requests) / 1024
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%d\t%.1f\t\n", row.name, row.r.perSecond(),
+			ms(row.r.percentile(0.5)), ms(row.r.percentile(0.99)), row.r.requests, row.r.errors, row.r.dials-row.r.conns, perResp)
+	}
+	_ = tw.Flush()
+	for _, row := range []struct {
+		name string
+		r    loadResult
+	}{{"catalogue", f.catalogue}, {"model", f.model}, {"ceiling", f.ceiling}} {
+		if row.r.warmupErrors > 0 || row.r.dials > row.r.conns {
+			fmt.Fprintf(w, "note: %s: %d failures in warm-up, %d connections opened again; first failure: %s\n",
+				row.name, row.r.warmupErrors, row.r.dials-row.r.conns, row.r.firstErr)
+		}
+	}
+	fmt.Fprintf(w, "ratios: a/c %.2f  b/c %.2f\n", ratio(f.catalogue, f.ceiling), ratio(f.model, f.ceiling))
+	fmt.Fprintf(w, "ready to serve: %.1f ms (database generated in %s)\n", ms(f.ready), f.build.Round(time.Millisecond))
+	fmt.Fprintf(w, "catalogue page weight (gzip, as sent): HTML %.1f KB + CSS %.1f KB + JS %.1f KB = %.1f KB\n",
+		float64(f.htmlBytes)/1024, float64(f.cssBytes)/1024, float64(f.jsBytes)/1024,
+		float64(f.htmlBytes+f.cssBytes+f.jsBytes)/1024)
+	for _, a := range f.assets {
+		fmt.Fprintf(w, "  %s\n", a)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer the portal's log may write from many
+// goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *lockedBuffer) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Len()
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}

@@ -1,0 +1,169 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Session is a stored login session (or an anonymous one that only holds a
+// CSRF token for the login and registration forms).
+type Session struct {
+	IDHash     string
+	UserID     int64 // 0 for an anonymous session
+	CSRF       string
+	Data       []byte
+	IP         string
+	UserAgent  string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+}
+
+const sessionCols = `id_hash, COALESCE(user_id, 0), csrf, data, ip, user_agent, created_at, last_seen_at, expires_at`
+
+func scanSession(r rowScanner) (Session, error) {
+	var s Session
+	var created, seen, expires sql.NullString
+	err := r.Scan(&s.IDHash, &s.UserID, &s.CSRF, &s.Data, &s.IP, &s.UserAgent, &created, &seen, &expires)
+	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = parseTime(created), parseTime(seen), parseTime(expires)
+	return s, err
+}
+
+// SessionByHash returns a session by the hash of its id.
+func (s *Store) SessionByHash(ctx context.Context, hash string) (Session, error) {
+	ses, err := scanSession(s.db.Read.QueryRowContext(ctx, `SELECT `+sessionCols+` FROM sessions WHERE id_hash = ?`, hash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, fmt.Errorf("store: session: %w", ErrNotFound)
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("store: session: %w", err)
+	}
+	return ses, nil
+}
+
+// SaveSession inserts or replaces a session.
+func (s *Store) SaveSession(ctx context.Context, ses Session) error {
+	_, err := s.db.Write.ExecContext(ctx, `INSERT INTO sessions(id_hash, user_id, csrf, data, ip, user_agent, created_at, last_seen_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(id_hash) DO UPDATE SET user_id = excluded.user_id, csrf = excluded.csrf, data = excluded.data,
+			ip = excluded.ip, user_agent = excluded.user_agent, last_seen_at = excluded.last_seen_at, expires_at = excluded.expires_at`,
+		ses.IDHash, nullID(ses.UserID), ses.CSRF, ses.Data, ses.IP, truncate(ses.UserAgent, 400),
+		fmtTime(ses.CreatedAt), fmtTime(ses.LastSeenAt), fmtTime(ses.ExpiresAt))
+	if err != nil {
+		return fmt.Errorf("store: save session: %w", err)
+	}
+	return nil
+}
+
+// TouchSession records that a session was used now, from ip.
+func (s *Store) TouchSession(ctx context.Context, hash string, now time.Time, ip string) error {
+	_, err := s.db.Write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ?, ip = ? WHERE id_hash = ?`, fmtTime(now), ip, hash)
+	if err != nil {
+		return fmt.Errorf("store: touch session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession removes a session.
+func (s *Store) DeleteSession(ctx context.Context, hash string) error {
+	if _, err := s.db.Write.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, hash); err != nil {
+		return fmt.Errorf("store: delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteUserSession ends one of a user's sessions; ErrNotFound when the
+// user has no such session.
+func (t *Tx) DeleteUserSession(userID int64, hash string) error {
+	res, err := t.tx.ExecContext(t.ctx, `DELETE FROM sessions WHERE id_hash = ? AND user_id = ?`, hash, userID)
+	return checkOne(res, err, "end session of user", userID)
+}
+
+// DeleteUserSessions ends every session of a user except keepHash, and
+// returns how many it ended.
+func (t *Tx) DeleteUserSessions(userID int64, keepHash string) (int64, error) {
+	res, err := t.tx.ExecContext(t.ctx, `DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?`, userID, keepHash)
+	if err != nil {
+		return 0, fmt.Errorf("store: end sessions of user %d: %w", userID, err)
+	}
+	return res.RowsAffected()
+}
+
+// UserSessions lists a user's sessions, most recently used first.
+func (s *Store) UserSessions(ctx context.Context, userID int64) ([]Session, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+sessionCols+` FROM sessions WHERE user_id = ? ORDER BY last_seen_at DESC`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: sessions of user %d: %w", userID, err)
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		ses, err := scanSession(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: sessions of user %d: %w", userID, err)
+		}
+		out = append(out, ses)
+	}
+	return out, rows.Err()
+}
+
+// PurgeSessions deletes sessions past their absolute expiry or idle for
+// longer than idle, and returns how many.
+func (s *Store) PurgeSessions(ctx context.Context, now time.Time, idle time.Duration) (int64, error) {
+	res, err := s.db.Write.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?`,
+		fmtTime(now), fmtTime(now.Add(-idle)))
+	if err != nil {
+		return 0, fmt.Errorf("store: purge sessions: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// CreateToken stores a one-time token's hash for a user; older unused
+// tokens of the same purpose are retired, so only the newest link works.
+func (t *Tx) CreateToken(userID int64, hash, purpose string, now time.Time, ttl time.Duration) error {
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL`,
+		fmtTime(now), userID, purpose); err != nil {
+		return fmt.Errorf("store: retire tokens: %w", err)
+	}
+	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO tokens(hash, user_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		hash, userID, purpose, fmtTime(now), fmtTime(now.Add(ttl))); err != nil {
+		return fmt.Errorf("store: create token: %w", err)
+	}
+	return nil
+}
+
+// ErrTokenInvalid is returned for a token that is unknown, used or expired.
+var ErrTokenInvalid = errors.New("token invalid")
+
+// TokenUser returns the user of a valid (unused, unexpired) token without
+// using it.
+func (s *Store) TokenUser(ctx context.Context, hash, purpose string, now time.Time) (int64, error) {
+	var uid int64
+	err := s.db.Read.QueryRowContext(ctx, `SELECT user_id FROM tokens WHERE hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?`,
+		hash, purpose, fmtTime(now)).Scan(&uid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrTokenInvalid
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: token: %w", err)
+	}
+	return uid, nil
+}
+
+// UseToken marks a valid token used and returns its user; ErrTokenInvalid
+// when it is unknown, used or expired. Two uses of one token: one wins.
+func (t *Tx) UseToken(hash, purpose string, now time.Time) (int64, error) {
+	var uid int64
+	err := t.tx.QueryRowContext(t.ctx, `UPDATE tokens SET used_at = ? WHERE hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?
+		RETURNING user_id`, fmtTime(now), hash, purpose, fmtTime(now)).Scan(&uid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrTokenInvalid
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: use token: %w", err)
+	}
+	return uid, nil
+}

@@ -1,0 +1,115 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// timeFormat writes times in UTC with a fixed width, so that text order is
+// time order in SQL comparisons.
+const timeFormat = "2006-01-02T15:04:05.000000Z"
+
+// fmtTime formats t for storage.
+func fmtTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+// parseTime reads a stored time; the zero time for "" or NULL.
+func parseTime(s sql.NullString) time.Time {
+	if !s.Valid || s.String == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(timeFormat, s.String)
+	if err != nil {
+		t, _ = time.Parse(time.RFC3339Nano, s.String)
+	}
+	return t
+}
+
+// Tx is a writer transaction: a change and everything that must happen
+// with it (the audit entry, the mail it causes) commit together or not at
+// all.
+type Tx struct {
+	tx  *sql.Tx
+	ctx context.Context
+	// published is set when the transaction changed public content.
+	published bool
+}
+
+// Tx runs fn in one writer transaction (BEGIN IMMEDIATE) and commits it
+// when fn returns nil. After a commit that changed public content, the
+// content version in memory is refreshed.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
+	var t *Tx
+	err := s.inTx(ctx, func(stx *sql.Tx) error {
+		t = &Tx{tx: stx, ctx: ctx}
+		return fn(t)
+	})
+	if err != nil {
+		return err
+	}
+	if t.published {
+		return s.reloadVersion(ctx)
+	}
+	return nil
+}
+
+// ContentChanged marks the transaction as changing what public pages show:
+// the content version is incremented with it.
+func (t *Tx) ContentChanged() error {
+	if t.published {
+		return nil
+	}
+	if err := bumpContentVersion(t.ctx, t.tx); err != nil {
+		return err
+	}
+	t.published = true
+	return nil
+}
+
+// AuditEntry is one security-relevant event.
+type AuditEntry struct {
+	At         time.Time
+	ActorID    int64 // 0 when nobody is logged in
+	ActorEmail string
+	Action     string
+	TargetType string
+	TargetID   int64
+	IP         string
+	UserAgent  string
+	Detail     string
+}
+
+// Audit records an event in the audit log.
+func (t *Tx) Audit(e AuditEntry) error {
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO audit_log(at, actor_id, actor_email, action, target_type, target_id, ip, user_agent, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		fmtTime(e.At), nullID(e.ActorID), e.ActorEmail, e.Action, e.TargetType, nullID(e.TargetID), e.IP, truncate(e.UserAgent, 400), truncate(e.Detail, 2000))
+	if err != nil {
+		return fmt.Errorf("store: audit %s: %w", e.Action, err)
+	}
+	return nil
+}
+
+// Audit records an event in its own transaction.
+func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
+	return s.Tx(ctx, func(tx *Tx) error { return tx.Audit(e) })
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	// Cut on a rune boundary.
+	for n > 0 && (s[n]&0xC0) == 0x80 {
+		n--
+	}
+	return s[:n]
+}

@@ -1,0 +1,133 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ikco/partner-portal/views/i18n"
+)
+
+// access is who may use a route.
+type access int
+
+const (
+	// public: anyone, logged in or not.
+	public access = iota
+	// guests: visitors; a logged-in person is sent to their account page.
+	guests
+	// members: any approved, logged-in person.
+	members
+	// partners: partner companies, and staff who serve them.
+	partners
+	// staffOnly: the automaker's export staff and admins.
+	staffOnly
+	// adminOnly: admins.
+	adminOnly
+)
+
+// allowedRoles are the account roles each access level admits.
+var allowedRoles = map[access][]string{
+	members:   {"investor", "partner", "staff", "admin"},
+	partners:  {"partner", "staff", "admin"},
+	staffOnly: {"staff", "admin"},
+	adminOnly: {"admin"},
+}
+
+// policy is the portal's access table: every route under /{lang} and who
+// may use it. A route missing here makes NewServer panic, so no route can
+// be added without deciding who may use it. Objects a person does not own
+// are checked again in the handler and answer 404.
+var policy = map[string]access{
+	"GET /":                      public,
+	"GET /catalogue":             public,
+	"GET /models/:slug":          public,
+	"GET /compare":               public,
+	"GET /register":              guests,
+	"POST /register":             guests,
+	"GET /register/sent":         public,
+	"GET /confirm":               public,
+	"POST /confirm":              public,
+	"GET /login":                 guests,
+	"POST /login":                guests,
+	"POST /logout":               members,
+	"GET /password/forgot":       guests,
+	"POST /password/forgot":      guests,
+	"GET /password/reset":        public,
+	"POST /password/reset":       public,
+	"GET /account":               members,
+	"POST /account/password":     members,
+	"POST /account/language":     members,
+	"POST /account/sessions/end": members,
+	"POST /account/sessions/end-others": members,
+	"GET /staff/registrations":          staffOnly,
+	"POST /staff/registrations/:id/approve": staffOnly,
+	"POST /staff/registrations/:id/reject":  staffOnly,
+	"GET /admin/users":                  adminOnly,
+	"GET /admin/users/new":              adminOnly,
+	"POST /admin/users/new":             adminOnly,
+	"GET /admin/users/:id":              adminOnly,
+	"POST /admin/users/:id/approve":     adminOnly,
+	"POST /admin/users/:id/reject":      adminOnly,
+	"POST /admin/users/:id/disable":     adminOnly,
+	"POST /admin/users/:id/enable":      adminOnly,
+	"POST /admin/users/:id/role":        adminOnly,
+	"GET /admin/audit":                  adminOnly,
+	"GET /admin/mail":                   adminOnly,
+	"GET /admin/mail/:id":               adminOnly,
+}
+
+// route registers a handler under the language group, guarded by the
+// policy table.
+func (s *Server) route(g *echo.Group, method, path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	a, ok := policy[method+" "+path]
+	if !ok {
+		panic(fmt.Sprintf("web: route %s %s has no entry in the policy table", method, path))
+	}
+	g.Add(method, path, h, append([]echo.MiddlewareFunc{s.guard(a)}, mw...)...)
+}
+
+// guard enforces an access level. A visitor who needs to log in is sent to
+// the login page (and back afterwards); anyone else without the role gets
+// 404, so staff and admin pages do not reveal that they exist.
+func (s *Server) guard(a access) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			v := viewerOf(c)
+			switch a {
+			case public:
+				return next(c)
+			case guests:
+				if v.loggedIn() {
+					if c.Request().Method == http.MethodGet {
+						return c.Redirect(http.StatusSeeOther, i18n.Href(c.Request().Context(), "/account"))
+					}
+					return echo.ErrForbidden
+				}
+				return next(c)
+			}
+			if !v.loggedIn() {
+				if a == members && c.Request().Method == http.MethodGet {
+					return c.Redirect(http.StatusSeeOther, loginURL(c))
+				}
+				if a == members {
+					return echo.ErrForbidden
+				}
+				return echo.ErrNotFound
+			}
+			if !slices.Contains(allowedRoles[a], v.user.Role) {
+				return echo.ErrNotFound
+			}
+			return next(c)
+		}
+	}
+}
+
+// loginURL is the login page with the current page to come back to.
+func loginURL(c echo.Context) string {
+	ctx := c.Request().Context()
+	next := c.Request().URL.RequestURI()
+	return i18n.Href(ctx, "/login") + "?next=" + urlQueryEscape(next)
+}

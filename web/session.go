@@ -1,0 +1,226 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/gob"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/securecookie"
+	"github.com/gorilla/sessions"
+
+	"github.com/ikco/partner-portal/db"
+)
+
+// Session value keys: this file is the only code that touches them.
+const (
+	keyUserID  = "uid"
+	keyCSRF    = "csrf"
+	keyCreated = "created"
+	keySeen    = "seen"
+)
+
+// sessionStore keeps sessions in SQLite behind gorilla/sessions: the cookie
+// carries only a random 256-bit id, signed with securecookie; the data and
+// expiry live in the database, so logout, disabling an account and ending
+// a session take effect at once, on every running instance.
+type sessionStore struct {
+	store    *db.Store
+	codecs   []securecookie.Codec
+	name     string
+	secure   bool
+	idle     time.Duration
+	absolute time.Duration
+	now      func() time.Time
+}
+
+// newSessionStore builds the store; keys are HMAC keys, newest first: the
+// first signs new cookies, every one verifies (key rotation).
+func newSessionStore(store *db.Store, keys [][]byte, secure bool, idle, absolute time.Duration, now func() time.Time) *sessionStore {
+	var pairs [][]byte
+	for _, k := range keys {
+		pairs = append(pairs, k, nil)
+	}
+	codecs := securecookie.CodecsFromPairs(pairs...)
+	for _, c := range codecs {
+		if sc, ok := c.(*securecookie.SecureCookie); ok {
+			sc.MaxAge(int(absolute / time.Second))
+		}
+	}
+	name := "portal_session"
+	if secure {
+		// __Host- cookies must be Secure, for path / and without Domain:
+		// no subdomain can plant or read them.
+		name = "__Host-portal_session"
+	}
+	return &sessionStore{store: store, codecs: codecs, name: name, secure: secure, idle: idle, absolute: absolute, now: now}
+}
+
+func hashSessionID(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:])
+}
+
+func randomToken(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic("web: no randomness: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (st *sessionStore) options() *sessions.Options {
+	return &sessions.Options{Path: "/", HttpOnly: true, Secure: st.secure, SameSite: http.SameSiteLaxMode}
+}
+
+// Get returns the request's session, loading it once per request.
+func (st *sessionStore) Get(r *http.Request, name string) (*sessions.Session, error) {
+	return sessions.GetRegistry(r).Get(st, name)
+}
+
+// New loads the session named by the request's cookie, or starts a new one
+// when there is no cookie, its signature fails, or the session has ended,
+// expired or idled out.
+func (st *sessionStore) New(r *http.Request, name string) (*sessions.Session, error) {
+	s := sessions.NewSession(st, name)
+	s.Options = st.options()
+	s.IsNew = true
+	ck, err := r.Cookie(st.name)
+	if err != nil {
+		return s, nil
+	}
+	var id string
+	if err := securecookie.DecodeMulti(st.name, ck.Value, &id, st.codecs...); err != nil {
+		return s, nil
+	}
+	rec, err := st.store.SessionByHash(r.Context(), hashSessionID(id))
+	if errors.Is(err, db.ErrNotFound) {
+		return s, nil
+	}
+	if err != nil {
+		return s, err
+	}
+	now := st.now()
+	if !now.Before(rec.ExpiresAt) || now.Sub(rec.LastSeenAt) >= st.idle {
+		_ = st.store.DeleteSession(r.Context(), rec.IDHash)
+		return s, nil
+	}
+	if len(rec.Data) > 0 {
+		if err := gob.NewDecoder(bytes.NewReader(rec.Data)).Decode(&s.Values); err != nil {
+			return s, nil
+		}
+	}
+	s.Values[keyUserID] = rec.UserID
+	s.Values[keyCSRF] = rec.CSRF
+	s.Values[keyCreated] = rec.CreatedAt.UnixNano()
+	s.Values[keySeen] = rec.LastSeenAt.UnixNano()
+	s.ID = id
+	s.IsNew = false
+	return s, nil
+}
+
+type clientKey struct{}
+
+// clientInfo is the request's client address and user agent, for the
+// session list.
+type clientInfo struct{ ip, ua string }
+
+func withClient(ctx context.Context, ip, ua string) context.Context {
+	return context.WithValue(ctx, clientKey{}, clientInfo{ip, ua})
+}
+
+// Save writes the session to the database and its signed id to the
+// cookie; a negative MaxAge deletes both.
+func (st *sessionStore) Save(r *http.Request, w http.ResponseWriter, s *sessions.Session) error {
+	if s.Options.MaxAge < 0 {
+		if s.ID != "" {
+			if err := st.store.DeleteSession(r.Context(), hashSessionID(s.ID)); err != nil {
+				return err
+			}
+		}
+		http.SetCookie(w, sessions.NewCookie(st.name, "", s.Options))
+		return nil
+	}
+	now := st.now()
+	if s.ID == "" {
+		s.ID = randomToken(32)
+		s.Values[keyCreated] = now.UnixNano()
+	}
+	if tok, _ := s.Values[keyCSRF].(string); tok == "" {
+		s.Values[keyCSRF] = randomToken(32)
+	}
+	created := now
+	if ns, ok := s.Values[keyCreated].(int64); ok {
+		created = time.Unix(0, ns).UTC()
+	}
+	uid, _ := s.Values[keyUserID].(int64)
+	csrf, _ := s.Values[keyCSRF].(string)
+	rest := map[any]any{}
+	for k, v := range s.Values {
+		if k != keyUserID && k != keyCSRF && k != keyCreated && k != keySeen {
+			rest[k] = v
+		}
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(rest); err != nil {
+		return err
+	}
+	ci, _ := r.Context().Value(clientKey{}).(clientInfo)
+	if err := st.store.SaveSession(r.Context(), db.Session{
+		IDHash: hashSessionID(s.ID), UserID: uid, CSRF: csrf, Data: buf.Bytes(),
+		IP: ci.ip, UserAgent: ci.ua, CreatedAt: created, LastSeenAt: now, ExpiresAt: created.Add(st.absolute),
+	}); err != nil {
+		return err
+	}
+	encoded, err := securecookie.EncodeMulti(st.name, s.ID, st.codecs...)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, sessions.NewCookie(st.name, encoded, s.Options))
+	return nil
+}
+
+// sessionUserID returns the account a session is logged in as, or 0.
+func sessionUserID(s *sessions.Session) int64 {
+	uid, _ := s.Values[keyUserID].(int64)
+	return uid
+}
+
+// sessionLastSeen is when the session was last used, as loaded.
+func sessionLastSeen(s *sessions.Session) time.Time {
+	ns, _ := s.Values[keySeen].(int64)
+	return time.Unix(0, ns)
+}
+
+// sessionCSRF returns the session's CSRF token, or "".
+func sessionCSRF(s *sessions.Session) string {
+	tok, _ := s.Values[keyCSRF].(string)
+	return tok
+}
+
+// startLogin turns the session into a fresh one for uid: a new id and a
+// new CSRF token, the old session deleted, so a session id fixed before
+// login is worth nothing after it.
+func (st *sessionStore) startLogin(r *http.Request, w http.ResponseWriter, s *sessions.Session, uid int64) error {
+	if s.ID != "" {
+		if err := st.store.DeleteSession(r.Context(), hashSessionID(s.ID)); err != nil {
+			return err
+		}
+	}
+	s.ID = ""
+	s.IsNew = true
+	s.Values = map[any]any{keyUserID: uid}
+	return st.Save(r, w, s)
+}
+
+// end deletes the session and its cookie.
+func (st *sessionStore) end(r *http.Request, w http.ResponseWriter, s *sessions.Session) error {
+	s.Options.MaxAge = -1
+	return st.Save(r, w, s)
+}
