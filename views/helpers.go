@@ -27,6 +27,9 @@ func Money(ctx context.Context, m i18n.Money) string { return i18n.FormatMoney(c
 // Date formats a day in the page's language.
 func Date(ctx context.Context, t time.Time) string { return i18n.FormatDate(ctx, t) }
 
+// DateTime formats a moment as day and time in the page's language.
+func DateTime(ctx context.Context, t time.Time) string { return i18n.FormatDateTime(ctx, t) }
+
 // Int formats an integer in the page's language.
 func Int(ctx context.Context, n int) string { return i18n.FormatInt(ctx, n) }
 
@@ -192,4 +195,14 @@ func dirOr(d string) string {
 		return "auto"
 	}
 	return d
+}
+
+// pricesDiffer reports whether the trims' prices are not all the same.
+func pricesDiffer(trims []TrimVM) bool {
+	for _, t := range trims {
+		if t.Price != trims[0].Price {
+			return true
+		}
+	}
+	return false
 }

@@ -23,13 +23,6 @@ type viewer struct {
 
 func (v *viewer) loggedIn() bool { return v != nil && v.user != nil }
 
-func (v *viewer) role() string {
-	if !v.loggedIn() {
-		return "visitor"
-	}
-	return v.user.Role
-}
-
 const viewerKey = "viewer"
 
 // viewerOf returns the request's viewer; a visitor when none was loaded.

@@ -15,7 +15,9 @@ type recipient struct {
 	Email, Name, Lang string
 }
 
-func recipientOf(u db.User) recipient { return recipient{Email: u.Email, Name: u.FullName, Lang: u.Lang} }
+func recipientOf(u db.User) recipient {
+	return recipient{Email: u.Email, Name: u.FullName, Lang: u.Lang}
+}
 
 // mailSpec is a mail by kind: its subject, body and link label come from
 // the catalogs as mail.KIND.subject, mail.KIND.body (paragraphs split by

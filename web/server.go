@@ -46,6 +46,8 @@ type Config struct {
 	// DemoAccounts lists the demo logins shown on the login page in demo
 	// mode.
 	DemoAccounts []DemoAccount
+	// now, when set, is the clock (tests); Deps.Now takes precedence.
+	now func() time.Time
 }
 
 // DemoAccount is a demo login shown on the login page in demo mode.
@@ -65,12 +67,12 @@ type Deps struct {
 
 // Server is the portal's HTTP handler with the state its handlers share.
 type Server struct {
-	echo    *echo.Echo
-	log     *slog.Logger
-	store   *db.Store
-	catalog *i18n.Catalog
-	cfg     Config
-	now     func() time.Time
+	echo     *echo.Echo
+	log      *slog.Logger
+	store    *db.Store
+	catalog  *i18n.Catalog
+	cfg      Config
+	now      func() time.Time
 	cache    *pageCache
 	sessions *sessionStore
 	hasher   *hasher
@@ -81,6 +83,9 @@ type Server struct {
 
 // NewServer builds the echo instance with every route and middleware.
 func NewServer(d Deps) *Server {
+	if d.Now == nil {
+		d.Now = d.Config.now
+	}
 	if d.Now == nil {
 		d.Now = time.Now
 	}

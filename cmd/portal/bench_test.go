@@ -56,6 +56,10 @@ type publicPagesFigures struct {
 
 	htmlBytes, cssBytes, jsBytes int64
 	assets                       []string
+
+	// others is the share of the machine's CPU time that other programs
+	// took while the loads ran (-1 where unknown): they skew every figure.
+	others float64
 }
 
 // BenchmarkPublicPages starts the real portal over a generated catalogue
@@ -85,6 +89,9 @@ func BenchmarkPublicPages(b *testing.B) {
 	b.ReportMetric(float64(f.htmlBytes+f.cssBytes+f.jsBytes)/1024, "page-KB")
 	b.ReportMetric(float64(f.jsBytes)/1024, "js-KB")
 	b.ReportMetric(float64(f.catalogue.errors+f.model.errors+f.ceiling.errors), "errors")
+	if f.others >= 0 {
+		b.ReportMetric(100*f.others, "others-cpu-%")
+	}
 	printFigures(os.Stdout, f)
 }
 
@@ -155,6 +162,7 @@ func measurePublicPages(b *testing.B, window time.Duration) publicPagesFigures {
 		{"model", &f.model, modelURLs},
 		{"ceiling", &f.ceiling, []string{ceilingURL}},
 	}
+	cpu0, cpuOK := readCPUTicks()
 	for round := range benchRounds {
 		warmup := 100 * time.Millisecond
 		if round == 0 {
@@ -173,6 +181,10 @@ func measurePublicPages(b *testing.B, window time.Duration) publicPagesFigures {
 			}
 			*t.dst = t.dst.merge(res)
 		}
+	}
+	f.others = -1
+	if cpu1, ok := readCPUTicks(); ok && cpuOK {
+		f.others = cpu1.othersShare(cpu0)
 	}
 	for _, t := range targets {
 		if r := *t.dst; r.errors > 0 {
@@ -397,9 +409,16 @@ func printFigures(w io.Writer, f publicPagesFigures) {
 		r    loadResult
 	}{{"catalogue", f.catalogue}, {"model", f.model}, {"ceiling", f.ceiling}} {
 		if row.r.warmupErrors > 0 || row.r.dials > row.r.conns {
-			fmt.Fprintf(w, "note: %s: %d failures in warm-up, %d connections opened again; first failure: %s\n",
-				row.name, row.r.warmupErrors, row.r.dials-row.r.conns, row.r.firstErr)
+			fmt.Fprintf(w, "note: %s: %d of %d connections opened again, %d failures in warm-up",
+				row.name, row.r.dials-row.r.conns, row.r.conns, row.r.warmupErrors)
+			if row.r.firstErr != "" {
+				fmt.Fprintf(w, "; first failure: %s", row.r.firstErr)
+			}
+			fmt.Fprintln(w)
 		}
+	}
+	if f.others >= 0 {
+		fmt.Fprintf(w, "other programs took %.0f%% of the machine's CPU during the loads (above a few %%, every figure is skewed)\n", 100*f.others)
 	}
 	fmt.Fprintf(w, "ratios: a/c %.2f  b/c %.2f\n", ratio(f.catalogue, f.ceiling), ratio(f.model, f.ceiling))
 	fmt.Fprintf(w, "ready to serve: %.1f ms (database generated in %s)\n", ms(f.ready), f.build.Round(time.Millisecond))
@@ -409,6 +428,60 @@ func printFigures(w io.Writer, f publicPagesFigures) {
 	for _, a := range f.assets {
 		fmt.Fprintf(w, "  %s\n", a)
 	}
+}
+
+// cpuTicks are CPU clock ticks from Linux's /proc: the whole machine's,
+// busy and in all, and this process's.
+type cpuTicks struct{ busy, total, self float64 }
+
+// readCPUTicks reads the ticks; ok is false where /proc does not tell them.
+func readCPUTicks() (t cpuTicks, ok bool) {
+	stat, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return t, false
+	}
+	line, _, _ := strings.Cut(string(stat), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return t, false
+	}
+	// user nice system idle iowait irq softirq steal
+	var v [8]float64
+	for i := range v {
+		if v[i], err = strconv.ParseFloat(f[i+1], 64); err != nil {
+			return t, false
+		}
+	}
+	t.busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7]
+	t.total = t.busy + v[3] + v[4]
+	self, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return t, false
+	}
+	// The fields after the command's closing parenthesis start with the
+	// state (field 3); utime and stime are fields 14 and 15.
+	_, rest, found := strings.Cut(string(self), ") ")
+	sf := strings.Fields(rest)
+	if !found || len(sf) < 13 {
+		return t, false
+	}
+	ut, err1 := strconv.ParseFloat(sf[11], 64)
+	st, err2 := strconv.ParseFloat(sf[12], 64)
+	if err1 != nil || err2 != nil {
+		return t, false
+	}
+	t.self = ut + st
+	return t, true
+}
+
+// othersShare is the share of all CPU time between before and t that
+// went to other programs.
+func (t cpuTicks) othersShare(before cpuTicks) float64 {
+	total := t.total - before.total
+	if total <= 0 {
+		return -1
+	}
+	return max(0, (t.busy-before.busy)-(t.self-before.self)) / total
 }
 
 // lockedBuffer is a bytes.Buffer the portal's log may write from many

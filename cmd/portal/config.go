@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -15,17 +16,21 @@ import (
 // environment variable (the variable wins, so a deployment's environment
 // is the one truth).
 type config struct {
-	Addr           string
-	DBPath         string
-	Demo           bool
-	BaseURL        string
-	SecureCookies  bool
-	TrustedProxies []*net.IPNet
-	LogLevel       string
-	LogFormat      string
-	ShutdownWait   time.Duration
-	PageCache      int
-	MaxBodyBytes   int64
+	Addr            string
+	DBPath          string
+	Demo            bool
+	BaseURL         string
+	SecureCookies   bool
+	TrustedProxies  []*net.IPNet
+	LogLevel        string
+	LogFormat       string
+	ShutdownWait    time.Duration
+	PageCache       int
+	MaxBodyBytes    int64
+	SessionKeys     string
+	KeyFile         string
+	IdleTimeout     time.Duration
+	SessionLifetime time.Duration
 }
 
 // setting describes one setting for --help and the environment.
@@ -45,6 +50,10 @@ var settings = []setting{
 	{"shutdown-wait", "PORTAL_SHUTDOWN_WAIT", "10s", "how long a graceful shutdown waits for requests in flight"},
 	{"page-cache", "PORTAL_PAGE_CACHE", "5000", "public pages kept in memory; 0 disables the page cache"},
 	{"max-body", "PORTAL_MAX_BODY", "1048576", "largest request body in bytes (larger ones get 413)"},
+	{"session-keys", "PORTAL_SESSION_KEYS", "", "comma-separated base64 keys (32+ bytes) signing session cookies, newest first; empty uses the key file"},
+	{"key-file", "PORTAL_KEY_FILE", "", "session key file, created with mode 0600 when missing (default: session.keys beside the database)"},
+	{"idle-timeout", "PORTAL_IDLE_TIMEOUT", "30m", "a session unused this long ends"},
+	{"session-lifetime", "PORTAL_SESSION_LIFETIME", "12h", "a session ends this long after login, used or not"},
 }
 
 // parseConfig reads flags from args, then the environment over them.
@@ -56,7 +65,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		vals[s.flag] = fs.String(s.flag, s.def, s.help+" (env "+s.env+")")
 	}
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: portal [flags]\n\n")
+		fmt.Fprintf(stderr, "Usage: portal [flags]\n       portal user create --email EMAIL --role ROLE [--name NAME] (password from the terminal or stdin)\n       portal keys rotate\n\n")
 		fmt.Fprintf(stderr, "Runs the export partner portal. Every flag can also be set by its environment variable,\nwhich takes precedence over the flag.\n\nSettings:\n")
 		for _, s := range settings {
 			fmt.Fprintf(stderr, "  -%-16s %-24s %s (default %q)\n", s.flag, s.env, s.help, s.def)
@@ -107,6 +116,17 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	c.ShutdownWait = d
 	if c.PageCache, err = strconv.Atoi(get("page-cache")); err != nil || c.PageCache < 0 {
 		errs = append(errs, fmt.Errorf("page-cache: not a count: %q", get("page-cache")))
+	}
+	c.SessionKeys = get("session-keys")
+	c.KeyFile = get("key-file")
+	if c.KeyFile == "" {
+		c.KeyFile = filepath.Join(filepath.Dir(c.DBPath), "session.keys")
+	}
+	if c.IdleTimeout, err = time.ParseDuration(get("idle-timeout")); err != nil || c.IdleTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("idle-timeout: not a duration: %q", get("idle-timeout")))
+	}
+	if c.SessionLifetime, err = time.ParseDuration(get("session-lifetime")); err != nil || c.SessionLifetime <= 0 {
+		errs = append(errs, fmt.Errorf("session-lifetime: not a duration: %q", get("session-lifetime")))
 	}
 	if c.MaxBodyBytes, err = strconv.ParseInt(get("max-body"), 10, 64); err != nil || c.MaxBodyBytes <= 0 {
 		errs = append(errs, fmt.Errorf("max-body: not a size: %q", get("max-body")))

@@ -20,6 +20,21 @@ import (
 // database, builds the server and serves until ctx ends, then shuts down
 // gracefully.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 1 {
+		switch args[1] {
+		case "user":
+			return runUser(ctx, args[2:], getenv, stdin, stdout, stderr)
+		case "keys":
+			if len(args) < 3 || args[2] != "rotate" {
+				return errors.New("usage: portal keys rotate")
+			}
+			cfg, err := parseConfig(nil, getenv, stderr)
+			if err != nil {
+				return err
+			}
+			return rotateKeys(cfg.KeyFile, stdout)
+		}
+	}
 	cfg, err := parseConfig(args[1:], getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -28,11 +43,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	logger := newLogger(cfg, stderr)
-	srv, closeDB, err := setup(ctx, cfg, logger)
+	srv, store, closeDB, err := setup(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
+	go purgeSessions(ctx, store, cfg.IdleTimeout, logger)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -68,36 +84,46 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 // setup opens and migrates the database, loads the demo data when asked
 // and builds the HTTP server.
-func setup(ctx context.Context, cfg config, logger *slog.Logger) (*web.Server, func(), error) {
+func setup(ctx context.Context, cfg config, logger *slog.Logger) (*web.Server, *db.Store, func(), error) {
 	start := time.Now()
 	d, err := db.Open(ctx, cfg.DBPath)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	n, err := db.Migrate(ctx, d)
 	if err != nil {
 		d.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	store, err := db.NewStore(ctx, d)
 	if err != nil {
 		d.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
+	var demo []web.DemoAccount
 	if cfg.Demo {
 		loaded, err := store.LoadDemo(ctx)
 		if err != nil {
 			d.Close()
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if loaded {
 			logger.Info("demo data loaded")
 		}
+		if demo, err = ensureDemoAccounts(ctx, store); err != nil {
+			d.Close()
+			return nil, nil, nil, err
+		}
+	}
+	keys, err := loadSessionKeys(cfg.SessionKeys, cfg.KeyFile)
+	if err != nil {
+		d.Close()
+		return nil, nil, nil, err
 	}
 	catalog, err := i18n.Load()
 	if err != nil {
 		d.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	srv := web.NewServer(web.Deps{
 		Logger:  logger,
@@ -110,10 +136,14 @@ func setup(ctx context.Context, cfg config, logger *slog.Logger) (*web.Server, f
 			TrustedProxies:   cfg.TrustedProxies,
 			MaxBodyBytes:     cfg.MaxBodyBytes,
 			PageCacheEntries: cfg.PageCache,
+			SessionKeys:      keys,
+			IdleTimeout:      cfg.IdleTimeout,
+			SessionLifetime:  cfg.SessionLifetime,
+			DemoAccounts:     demo,
 		},
 	})
 	logger.Info("ready", "migrations_applied", n, "startup", time.Since(start).Round(time.Millisecond))
-	return srv, func() { d.Close() }, nil
+	return srv, store, func() { d.Close() }, nil
 }
 
 func newLogger(cfg config, w io.Writer) *slog.Logger {
@@ -126,4 +156,24 @@ func newLogger(cfg config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// purgeSessions deletes expired and idle sessions every few minutes until
+// ctx ends.
+func purgeSessions(ctx context.Context, store *db.Store, idle time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n, err := store.PurgeSessions(ctx, time.Now(), idle)
+			if err != nil && ctx.Err() == nil {
+				logger.Warn("purge sessions", "err", err)
+			} else if n > 0 {
+				logger.Info("purged sessions", "count", n)
+			}
+		}
+	}
 }

@@ -32,3 +32,6 @@ func Lang(ctx context.Context) string { return From(ctx).Lang }
 
 // Dir is ctx's text direction, ltr or rtl.
 func Dir(ctx context.Context) string { return From(ctx).Dir }
+
+// FormatDateTime formats a moment in ctx's language and zone.
+func FormatDateTime(ctx context.Context, t time.Time) string { return From(ctx).DateTime(t) }

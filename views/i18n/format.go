@@ -156,3 +156,31 @@ func Jalali(t time.Time) (int, int, int) {
 	}
 	return jy, jm, jd
 }
+
+// Time zones times are shown in: Moscow for Russian and English readers,
+// Tehran for Persian ones. Neither has had daylight saving time since
+// 2014 and 2022, so fixed offsets are exact for current dates.
+var (
+	moscow = time.FixedZone("MSK", 3*3600)
+	tehran = time.FixedZone("IRST", 3*3600+1800)
+)
+
+// Zone is the time zone times are shown in for the language.
+func (l *Locale) Zone() *time.Location {
+	if l.Lang == "fa" {
+		return tehran
+	}
+	return moscow
+}
+
+// DateTime formats a moment as the day and the time of day in the
+// language's zone: "27 ноября 2026 г., 14:05 MSK".
+func (l *Locale) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	lt := t.In(l.Zone())
+	hm := l.printer.Sprint(number.Decimal(lt.Hour(), number.MinIntegerDigits(2))) + ":" +
+		l.printer.Sprint(number.Decimal(lt.Minute(), number.MinIntegerDigits(2)))
+	return l.Date(lt) + l.T("date.time_sep") + hm + "\u00a0" + l.T("date.zone."+lt.Location().String())
+}

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/ikco/partner-portal/db"
+	"github.com/ikco/partner-portal/web"
+)
+
+// demoAccounts are the accounts demo mode creates, one per role; their
+// passwords are shown on the login page in demo mode only.
+var demoAccounts = []struct {
+	web.DemoAccount
+	name, company, lang string
+}{
+	{web.DemoAccount{Role: "investor", Email: "investor@demo.example", Password: "demo-investor-2026"}, "Алексей Смирнов", "Volga Capital (демо)", "ru"},
+	{web.DemoAccount{Role: "partner", Email: "partner@demo.example", Password: "demo-partner-2026"}, "Ирина Волкова", "AvtoSever Distribution (демо)", "ru"},
+	{web.DemoAccount{Role: "staff", Email: "staff@demo.example", Password: "demo-staff-2026!"}, "Reza Karimi", "Iran Khodro Export", "fa"},
+	{web.DemoAccount{Role: "admin", Email: "admin@demo.example", Password: "demo-admin-2026!"}, "Sara Ahmadi", "Iran Khodro Export", "en"},
+}
+
+// ensureDemoAccounts creates the demo accounts that do not exist yet.
+func ensureDemoAccounts(ctx context.Context, store *db.Store) ([]web.DemoAccount, error) {
+	var out []web.DemoAccount
+	for _, a := range demoAccounts {
+		out = append(out, a.DemoAccount)
+		if _, err := store.UserByEmail(ctx, a.Email); err == nil {
+			continue
+		} else if !errors.Is(err, db.ErrNotFound) {
+			return nil, err
+		}
+		hash, err := web.HashPassword(a.Password)
+		if err != nil {
+			return nil, err
+		}
+		err = store.Tx(ctx, func(tx *db.Tx) error {
+			id, err := tx.CreateUser(db.NewUser{Email: a.Email, PasswordHash: hash, FullName: a.name, Company: a.company,
+				Role: a.Role, Status: "active", Lang: a.lang, Now: time.Now()})
+			if err != nil {
+				return err
+			}
+			return tx.Audit(db.AuditEntry{At: time.Now(), Action: "user.created", TargetType: "user", TargetID: id, Detail: "demo account"})
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
