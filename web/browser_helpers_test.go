@@ -281,6 +281,15 @@ func runAxe(t testing.TB, ctx context.Context, name string) {
 // testout/screenshots/<name>.png in the repository, for people to look at.
 func screenshot(t testing.TB, ctx context.Context, name string) {
 	t.Helper()
+	// A full-page capture does not scroll, so lazy images below the fold
+	// would stay blank: load them first, as a reader scrolling down would.
+	const loadImages = `Promise.all(Array.from(document.images, img => {
+		img.loading = 'eager';
+		return img.decode().catch(() => {});
+	}))`
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](loadImages, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatalf("screenshot %s: loading images: %v", name, err)
+	}
 	checkConsole(t, ctx)
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
@@ -318,8 +327,8 @@ func repoRoot() (string, error) {
 	}
 }
 
-// visit navigates to base+path, waits for the page's load event and
-// checks the document's status.
+// visit opens url, waits for the page's load event and checks the
+// document's status.
 func visit(t testing.TB, ctx context.Context, url string, wantStatus int64) {
 	t.Helper()
 	res, err := chromedp.Run(ctx, chromedp.NavigateResponse(url))
