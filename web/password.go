@@ -154,3 +154,15 @@ func passwordProblem(password, email string) string {
 	}
 	return ""
 }
+
+// HashPassword hashes a password with the portal's argon2id parameters,
+// for the command line and the demo accounts.
+func HashPassword(password string) (string, error) {
+	return newHasherNoDummy().hash(context.Background(), password)
+}
+
+// PasswordProblem returns the message id of what is wrong with a new
+// password, or "" when it may be used.
+func PasswordProblem(password, email string) string { return passwordProblem(password, email) }
+
+func newHasherNoDummy() *hasher { return &hasher{slots: make(chan struct{}, 1)} }
