@@ -17,7 +17,7 @@ import (
 	"sync"
 )
 
-//go:embed css js img brochures
+//go:embed css js img brochures fonts
 var files embed.FS
 
 // Asset is one embedded file, ready to serve.
@@ -54,13 +54,32 @@ func Assets() *Set {
 
 func build(fsys fs.FS) (*Set, error) {
 	s := &Set{byName: map[string]*Asset{}, byURL: map[string]*Asset{}}
+	// Stylesheets go last: their url(/static/NAME) references are rewritten
+	// to the hashed URLs of files hashed before them.
+	var paths, sheets []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
+		if path.Ext(p) == ".css" {
+			sheets = append(sheets, p)
+		} else {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range append(paths, sheets...) {
 		body, err := fs.ReadFile(fsys, p)
 		if err != nil {
-			return err
+			return nil, err
+		}
+		if path.Ext(p) == ".css" {
+			for name, a := range s.byName {
+				body = bytes.ReplaceAll(body, []byte("url(/static/"+name+")"), []byte("url("+a.URL+")"))
+			}
 		}
 		sum := sha256.Sum256(body)
 		h := hex.EncodeToString(sum[:])[:12]
@@ -84,9 +103,8 @@ func build(fsys fs.FS) (*Set, error) {
 		}
 		s.byName[p] = a
 		s.byURL[a.URL] = a
-		return nil
-	})
-	return s, err
+	}
+	return s, nil
 }
 
 func contentType(ext string) string {
@@ -101,6 +119,8 @@ func contentType(ext string) string {
 		return "font/woff2"
 	case ".pdf":
 		return "application/pdf"
+	case ".txt":
+		return "text/plain; charset=utf-8"
 	}
 	if t := mime.TypeByExtension(ext); t != "" {
 		return t
