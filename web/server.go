@@ -78,8 +78,12 @@ type Server struct {
 	hasher   *hasher
 	limits   *limiters
 	// mailWake, when set, wakes the outbox sender after a mail is queued.
-	mailWake chan struct{}
+	mailWake chan<- struct{}
 }
+
+// SetMailWake gives the server the channel that wakes the outbox sender
+// after a mail is queued.
+func (s *Server) SetMailWake(ch chan<- struct{}) { s.mailWake = ch }
 
 // NewServer builds the echo instance with every route and middleware.
 func NewServer(d Deps) *Server {

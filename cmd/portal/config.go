@@ -31,6 +31,13 @@ type config struct {
 	KeyFile         string
 	IdleTimeout     time.Duration
 	SessionLifetime time.Duration
+	SMTPHost        string
+	SMTPPort        int
+	SMTPUser        string
+	SMTPPassword    string
+	SMTPStartTLS    bool
+	MailFrom        string
+	MailFromName    string
 }
 
 // setting describes one setting for --help and the environment.
@@ -54,6 +61,13 @@ var settings = []setting{
 	{"key-file", "PORTAL_KEY_FILE", "", "session key file, created with mode 0600 when missing (default: session.keys beside the database)"},
 	{"idle-timeout", "PORTAL_IDLE_TIMEOUT", "30m", "a session unused this long ends"},
 	{"session-lifetime", "PORTAL_SESSION_LIFETIME", "12h", "a session ends this long after login, used or not"},
+	{"smtp-host", "PORTAL_SMTP_HOST", "", "SMTP server for outgoing mail; empty keeps mail in the outbox, readable by admins at /{lang}/admin/mail"},
+	{"smtp-port", "PORTAL_SMTP_PORT", "587", "SMTP port"},
+	{"smtp-user", "PORTAL_SMTP_USER", "", "SMTP login (AUTH PLAIN, only over TLS or to loopback)"},
+	{"smtp-password", "PORTAL_SMTP_PASSWORD", "", "SMTP password"},
+	{"smtp-starttls", "PORTAL_SMTP_STARTTLS", "1", "1 requires STARTTLS; 0 still uses it when the server offers it"},
+	{"mail-from", "PORTAL_MAIL_FROM", "portal@localhost", "sender address of the portal's mail"},
+	{"mail-from-name", "PORTAL_MAIL_FROM_NAME", "Iran Khodro Export", "sender name of the portal's mail"},
 }
 
 // parseConfig reads flags from args, then the environment over them.
@@ -128,6 +142,15 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if c.SessionLifetime, err = time.ParseDuration(get("session-lifetime")); err != nil || c.SessionLifetime <= 0 {
 		errs = append(errs, fmt.Errorf("session-lifetime: not a duration: %q", get("session-lifetime")))
 	}
+	c.SMTPHost = get("smtp-host")
+	if c.SMTPPort, err = strconv.Atoi(get("smtp-port")); err != nil || c.SMTPPort <= 0 || c.SMTPPort > 65535 {
+		errs = append(errs, fmt.Errorf("smtp-port: not a port: %q", get("smtp-port")))
+	}
+	c.SMTPUser = get("smtp-user")
+	c.SMTPPassword = get("smtp-password")
+	c.SMTPStartTLS = truthy(get("smtp-starttls"))
+	c.MailFrom = get("mail-from")
+	c.MailFromName = get("mail-from-name")
 	if c.MaxBodyBytes, err = strconv.ParseInt(get("max-body"), 10, 64); err != nil || c.MaxBodyBytes <= 0 {
 		errs = append(errs, fmt.Errorf("max-body: not a size: %q", get("max-body")))
 	}

@@ -49,6 +49,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	defer closeDB()
 	go purgeSessions(ctx, store, cfg.IdleTimeout, logger)
+	mailer := web.NewMailer(store, web.MailerConfig{
+		Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUser, Password: cfg.SMTPPassword,
+		StartTLS: cfg.SMTPStartTLS, From: cfg.MailFrom, FromName: cfg.MailFromName,
+	}, logger, nil)
+	srv.SetMailWake(mailer.Wake())
+	mailerDone := make(chan struct{})
+	go func() { mailer.Run(ctx); close(mailerDone) }()
+	if cfg.SMTPHost == "" {
+		logger.Info("no SMTP server set: mail stays in the outbox, shown to admins at /{lang}/admin/mail")
+	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -77,6 +87,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	err = errors.Join(hs.Shutdown(sctx), srv.Shutdown(sctx))
 	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	select {
+	case <-mailerDone:
+	case <-sctx.Done():
 	}
 	logger.Info("stopped")
 	return nil

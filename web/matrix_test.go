@@ -1,0 +1,212 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// Outcomes in the role × route table.
+const (
+	ok      = http.StatusOK
+	nf      = http.StatusNotFound
+	denied  = http.StatusForbidden
+	toLogin = -1 // a visitor is sent to the login page
+	toAcct  = -2 // a logged-in person is sent to their account
+	pass    = -3 // a POST passes the guard and reaches its handler (which may refuse the empty form)
+	gone    = -4 // 400: a one-time link without its token
+)
+
+// access is what each role gets on a route.
+type expect struct{ visitor, investor, partner, staff, admin int }
+
+// routeMatrix is every route of the portal and what each role gets there.
+// Paths with :id name another person's object. A route missing here fails
+// TestRoleRouteMatrix, so every new route states who may use it.
+var routeMatrix = map[string]expect{
+	"GET /":             {ok, ok, ok, ok, ok},
+	"GET /catalogue":    {ok, ok, ok, ok, ok},
+	"GET /models/:slug": {ok, ok, ok, ok, ok},
+	"GET /compare":      {ok, ok, ok, ok, ok},
+
+	"GET /register":      {ok, toAcct, toAcct, toAcct, toAcct},
+	"POST /register":     {pass, denied, denied, denied, denied},
+	"GET /register/sent": {ok, ok, ok, ok, ok},
+	"GET /confirm":       {gone, gone, gone, gone, gone},
+	"POST /confirm":      {gone, gone, gone, gone, gone},
+	"GET /login":         {ok, toAcct, toAcct, toAcct, toAcct},
+	"POST /login":        {pass, denied, denied, denied, denied},
+	"POST /logout":       {denied, pass, pass, pass, pass},
+
+	"GET /password/forgot":  {ok, toAcct, toAcct, toAcct, toAcct},
+	"POST /password/forgot": {pass, denied, denied, denied, denied},
+	"GET /password/reset":   {gone, gone, gone, gone, gone},
+	"POST /password/reset":  {gone, gone, gone, gone, gone},
+
+	"GET /account":           {toLogin, ok, ok, ok, ok},
+	"POST /account/password": {denied, pass, pass, pass, pass},
+	"POST /account/language": {denied, pass, pass, pass, pass},
+	// With no session named, there is no session of yours to end: 404.
+	"POST /account/sessions/end":        {denied, nf, nf, nf, nf},
+	"POST /account/sessions/end-others": {denied, pass, pass, pass, pass},
+
+	"GET /staff/registrations":              {nf, nf, nf, ok, ok},
+	"POST /staff/registrations/:id/approve": {nf, nf, nf, pass, pass},
+	"POST /staff/registrations/:id/reject":  {nf, nf, nf, pass, pass},
+
+	"GET /admin/users":              {nf, nf, nf, nf, ok},
+	"GET /admin/users/new":          {nf, nf, nf, nf, ok},
+	"POST /admin/users/new":         {nf, nf, nf, nf, pass},
+	"GET /admin/users/:id":          {nf, nf, nf, nf, ok},
+	"POST /admin/users/:id/approve": {nf, nf, nf, nf, pass},
+	"POST /admin/users/:id/reject":  {nf, nf, nf, nf, pass},
+	"POST /admin/users/:id/disable": {nf, nf, nf, nf, pass},
+	"POST /admin/users/:id/enable":  {nf, nf, nf, nf, pass},
+	"POST /admin/users/:id/role":    {nf, nf, nf, nf, pass},
+	"GET /admin/audit":              {nf, nf, nf, nf, ok},
+	"GET /admin/mail":               {nf, nf, nf, nf, ok},
+	"GET /admin/mail/:id":           {nf, nf, nf, nf, ok},
+}
+
+var matrixRoles = []string{"visitor", "investor", "partner", "staff", "admin"}
+
+func (e expect) of(role string) int {
+	switch role {
+	case "investor":
+		return e.investor
+	case "partner":
+		return e.partner
+	case "staff":
+		return e.staff
+	case "admin":
+		return e.admin
+	}
+	return e.visitor
+}
+
+// TestRoleRouteMatrix asks every route of the router as every role and
+// checks the answer against routeMatrix.
+func TestRoleRouteMatrix(t *testing.T) {
+	ts := newTestServer(t)
+	// Another person's objects for the :id routes: a pending registration
+	// and a queued mail.
+	other := createUser(t, ts, "other-person@example.com", "partner", "pending")
+	cl0 := ts.newClient()
+	cl0.submit(t, "/en/password/forgot", "/en/password/forgot", url.Values{"email": {"nobody-" + randomToken(3) + "@example.com"}})
+	registerSomeone(t, ts)
+	var mailID int64
+	if err := ts.store.DB().Read.QueryRow(`SELECT id FROM outbox ORDER BY id LIMIT 1`).Scan(&mailID); err != nil {
+		t.Fatalf("no mail to look at: %v", err)
+	}
+	params := map[string]string{":slug": "rira"}
+
+	clients := map[string]*client{}
+	tokens := map[string]string{}
+	for _, role := range matrixRoles {
+		if role == "visitor" {
+			cl := ts.newClient()
+			tokens[role] = cl.csrfFrom(t, "/en/login")
+			clients[role] = cl
+			continue
+		}
+		cl, _ := loginAs(t, ts, role)
+		clients[role] = cl
+		tokens[role] = cl.csrfFrom(t, "/en/")
+	}
+
+	seen := map[string]bool{}
+	for _, r := range ts.Echo().Routes() {
+		if !strings.HasPrefix(r.Path, "/en/") && r.Path != "/en" {
+			continue
+		}
+		rest := strings.TrimPrefix(r.Path, "/en")
+		if rest == "/*" || rest == "" {
+			continue
+		}
+		key := r.Method + " " + rest
+		want, listed := routeMatrix[key]
+		if !listed {
+			t.Errorf("route %s is not in the role × route table", key)
+			continue
+		}
+		seen[key] = true
+		path := r.Path
+		for p, v := range params {
+			path = strings.ReplaceAll(path, p, v)
+		}
+		id := fmt.Sprint(other.ID)
+		if strings.Contains(path, "/admin/mail/") {
+			id = fmt.Sprint(mailID)
+		}
+		path = strings.ReplaceAll(path, ":id", id)
+		for _, role := range matrixRoles {
+			cl := clients[role]
+			var res response
+			if r.Method == http.MethodGet {
+				res = cl.get(t, path)
+			} else {
+				res = cl.post(t, path, url.Values{"csrf": {tokens[role]}})
+			}
+			if !outcomeMatches(want.of(role), res) {
+				t.Errorf("%s as %s: %d (Location %q), want %s", key, role, res.StatusCode, res.Header.Get("Location"), outcomeName(want.of(role)))
+			}
+			// Logging out, ending sessions or changing the password ends
+			// the session: log in again for the next route.
+			if r.Method != http.MethodGet && role != "visitor" && !sessionUserLoggedIn(t, cl) {
+				cl, _ = loginAs(t, ts, role)
+				clients[role] = cl
+				tokens[role] = cl.csrfFrom(t, "/en/")
+			}
+		}
+	}
+	for key := range routeMatrix {
+		if !seen[key] {
+			t.Errorf("the table lists %s, which the router does not have", key)
+		}
+	}
+}
+
+func outcomeMatches(want int, res response) bool {
+	loc := res.Header.Get("Location")
+	switch want {
+	case toLogin:
+		return res.StatusCode == http.StatusSeeOther && strings.HasPrefix(loc, "/en/login?next=")
+	case toAcct:
+		return res.StatusCode == http.StatusSeeOther && loc == "/en/account"
+	case pass:
+		return res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusNotFound && !strings.Contains(loc, "/login") && res.StatusCode < 500
+	case gone:
+		return res.StatusCode == http.StatusBadRequest
+	}
+	return res.StatusCode == want
+}
+
+func outcomeName(o int) string {
+	switch o {
+	case toLogin:
+		return "a redirect to login"
+	case toAcct:
+		return "a redirect to the account"
+	case pass:
+		return "the handler (not 403/404)"
+	case gone:
+		return "400"
+	}
+	return fmt.Sprint(o)
+}
+
+// registerSomeone registers through the form, so the outbox has a mail.
+func registerSomeone(t *testing.T, ts *testServer) {
+	t.Helper()
+	cl := ts.newClient()
+	cl.ip = "198.51.100.77"
+	res := cl.submit(t, "/en/register", "/en/register", url.Values{
+		"full_name": {"Matrix Person"}, "company": {"Matrix LLC"}, "email": {"matrix@example.com"},
+		"phone": {"+7 900 000-00-00"}, "password": {"a long matrix passphrase"}, "role": {"investor"}, "lang": {"en"},
+	})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("register: %d", res.StatusCode)
+	}
+}
