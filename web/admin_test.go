@@ -19,26 +19,8 @@ import (
 // language directly in the store.
 func seedAccount(t *testing.T, ts *testServer, email, name, role, status, lang string) db.User {
 	t.Helper()
-	ctx := context.Background()
-	hash, err := ts.hasher.hash(ctx, testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var id int64
-	err = ts.store.Tx(ctx, func(tx *db.Tx) error {
-		var err error
-		id, err = tx.CreateUser(db.NewUser{Email: email, PasswordHash: hash, FullName: name, Company: "ООО «Тест»",
-			Position: "Директор", Phone: "+79123456789", Role: role, Status: status, Lang: lang, Now: time.Now()})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := ts.store.UserByID(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
+	return insertUser(t, ts, db.NewUser{Email: email, FullName: name, Company: "ООО «Тест»",
+		Position: "Директор", Phone: "+79123456789", Role: role, Status: status, Lang: lang})
 }
 
 func accountByID(t *testing.T, ts *testServer, id int64) db.User {

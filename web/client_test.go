@@ -83,16 +83,22 @@ const testPassword = "correct horse battery staple"
 // createUser makes an account directly in the store.
 func createUser(t testing.TB, ts *testServer, email, role, status string) db.User {
 	t.Helper()
+	return insertUser(t, ts, db.NewUser{Email: email, FullName: "Test " + role, Company: "Test LLC", Role: role, Status: status, Lang: "en"})
+}
+
+// insertUser stores an account with the test password and returns it.
+func insertUser(t testing.TB, ts *testServer, nu db.NewUser) db.User {
+	t.Helper()
 	ctx := context.Background()
 	hash, err := ts.hasher.hash(ctx, testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
+	nu.PasswordHash, nu.Now = hash, time.Now()
 	var id int64
 	err = ts.store.Tx(ctx, func(tx *db.Tx) error {
 		var err error
-		id, err = tx.CreateUser(db.NewUser{Email: email, PasswordHash: hash, FullName: "Test " + role, Company: "Test LLC",
-			Role: role, Status: status, Lang: "en", Now: time.Now()})
+		id, err = tx.CreateUser(nu)
 		return err
 	})
 	if err != nil {

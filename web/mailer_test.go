@@ -146,29 +146,11 @@ type quietLogger struct{}
 func (quietLogger) Printf(string, ...any) {}
 func (quietLogger) Println(...any)        {}
 
-// testClock is a clock the test moves by hand.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
 // newTestClock starts a second ahead of the real clock (so mail queued
 // now is due), on a whole second, as the outbox stores microseconds and
 // the Date header seconds.
-func newTestClock() *testClock {
-	return &testClock{t: time.Now().Add(time.Second).Truncate(time.Second)}
-}
-
-func (c *testClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+func newTestClock() *clock {
+	return &clock{t: time.Now().Add(time.Second).Truncate(time.Second)}
 }
 
 const (
@@ -178,7 +160,7 @@ const (
 
 // newTestMailer builds a mailer for the SMTP server on port of loopback,
 // logging into logs when it is not nil.
-func newTestMailer(store *db.Store, port int, clock *testClock, logs io.Writer, mods ...func(*MailerConfig)) *Mailer {
+func newTestMailer(store *db.Store, port int, clock *clock, logs io.Writer, mods ...func(*MailerConfig)) *Mailer {
 	cfg := MailerConfig{Host: "127.0.0.1", Port: port, From: testFrom, FromName: testFromName,
 		HeloName: "portal.test", Timeout: 5 * time.Second}
 	for _, m := range mods {
@@ -441,12 +423,12 @@ func TestMailerRetriesWhileServerDown(t *testing.T) {
 
 	be := &smtpRecorder{}
 	startSMTP(t, be, addr, nil)
-	clock.advance(29 * time.Second)
+	clock.add(29 * time.Second)
 	sendDue(t, m, 0, false)
 	if n := len(be.received()); n != 0 {
 		t.Fatalf("sent %d messages before the backoff passed", n)
 	}
-	clock.advance(2 * time.Second)
+	clock.add(2 * time.Second)
 	sendDue(t, m, 1, false)
 	if n := len(be.received()); n != 1 {
 		t.Fatalf("server received %d messages, want 1", n)
@@ -470,7 +452,7 @@ func TestMailerNeverResendsAfterRestart(t *testing.T) {
 	clock := newTestClock()
 	sendDue(t, newTestMailer(ts.store, port, clock, nil), 1, false)
 
-	clock.advance(48 * time.Hour)
+	clock.add(48 * time.Hour)
 	sendDue(t, newTestMailer(ts.store, port, clock, nil), 0, false)
 	if n := len(be.received()); n != 1 {
 		t.Fatalf("server received %d messages after a restart, want 1", n)
@@ -486,7 +468,7 @@ func TestMailerNeverResendsAfterRestart(t *testing.T) {
 	}
 	restarted := newTestMailer(ts.store, port, clock, nil)
 	sendDue(t, restarted, 0, false) // still within the stale time: it may be in progress
-	clock.advance(claimStale + time.Second)
+	clock.add(claimStale + time.Second)
 	sendDue(t, restarted, 1, false)
 	got := be.received()
 	if len(got) != 2 {
@@ -537,9 +519,9 @@ func TestMailerRejectedRecipient(t *testing.T) {
 				t.Errorf("attempt %d: next %v, want after %v", i+1, got.NextAt, tc.wait)
 			}
 		}
-		clock.advance(tc.wait)
+		clock.add(tc.wait)
 	}
-	clock.advance(24 * time.Hour)
+	clock.add(24 * time.Hour)
 	sendDue(t, m, 0, false)
 	if got := mailByID(t, ts.store, q.ID); got.Status != "failed" || got.Attempts != 3 {
 		t.Errorf("a failed message was tried again: status %s, attempts %d", got.Status, got.Attempts)
