@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -35,6 +36,9 @@ type cachedPage struct {
 	etag  string
 	ctype string
 	lang  string
+	// Header values, made once so serving a page allocates none.
+	ctypeV, langV, etagV []string
+	bodyLen, gzipLen     []string
 }
 
 func newPageCache(max int, version func() int64) *pageCache {
@@ -122,7 +126,7 @@ func (w *bufferWriter) Write(b []byte) (int, error) {
 func (s *Server) cachePublic(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		if s.cache.max <= 0 || (r.Method != http.MethodGet && r.Method != http.MethodHead) || isPersonal(r) {
+		if s.cache.max <= 0 || (r.Method != http.MethodGet && r.Method != http.MethodHead) || !s.cacheable[c.Path()] || isPersonal(r) {
 			return next(c)
 		}
 		key := cacheKey(r)
@@ -177,26 +181,42 @@ func makeCached(body []byte, ctype, lang string) *cachedPage {
 	_, _ = zw.Write(body)
 	_ = zw.Close()
 	p.gzip = zb.Bytes()
+	p.ctypeV, p.langV, p.etagV = []string{ctype}, []string{lang}, []string{p.etag}
+	p.bodyLen, p.gzipLen = []string{strconv.Itoa(len(p.body))}, []string{strconv.Itoa(len(p.gzip))}
 	return p
 }
 
+// Header values of cached pages, shared and never modified.
+var (
+	noCacheValue = []string{"no-cache"}
+	varyValue    = []string{"Accept-Encoding, Cookie"}
+	gzipValue    = []string{"gzip"}
+)
+
 func writeCached(c echo.Context, p *cachedPage) error {
 	r := c.Request()
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, p.ctype)
+	res := c.Response()
+	h := res.Header()
+	h["Content-Type"] = p.ctypeV
 	if p.lang != "" {
-		h.Set("Content-Language", p.lang)
+		h["Content-Language"] = p.langV
 	}
-	h.Set("Cache-Control", "no-cache")
-	h.Set("ETag", p.etag)
-	h.Add("Vary", "Accept-Encoding, Cookie")
+	h["Cache-Control"] = noCacheValue
+	h["Etag"] = p.etagV
+	h["Vary"] = varyValue
 	if inm := r.Header.Get("If-None-Match"); inm != "" && strings.Contains(inm, p.etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	body := p.body
+	body, n := p.body, p.bodyLen
 	if static.AcceptsGzip(r) {
-		h.Set("Content-Encoding", "gzip")
-		body = p.gzip
+		h["Content-Encoding"] = gzipValue
+		body, n = p.gzip, p.gzipLen
 	}
-	return c.Blob(http.StatusOK, p.ctype, body)
+	h["Content-Length"] = n
+	res.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return nil
+	}
+	_, err := res.Write(body)
+	return err
 }

@@ -168,5 +168,3 @@ func (c *clock) add(d time.Duration) {
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
 }
-
-

@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -26,14 +28,27 @@ func RequestID(ctx context.Context) string {
 	return id
 }
 
+// requestIDs are a random per-process prefix and a counter: unique
+// within a log, cheap to make.
+var (
+	requestIDPrefix = func() string {
+		var b [4]byte
+		_, _ = rand.Read(b[:])
+		return hex.EncodeToString(b[:])
+	}()
+	requestIDSeq atomic.Uint64
+)
+
+func newRequestID() string {
+	return requestIDPrefix + "-" + strconv.FormatUint(requestIDSeq.Add(1), 36)
+}
+
 // withRequestID gives each request an id, in its context and in the
 // X-Request-ID response header, so a log line and a report can be matched.
 func withRequestID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		id := hex.EncodeToString(b[:])
-		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		id := newRequestID()
+		c.Response().Header()[echo.HeaderXRequestID] = []string{id}
 		r := c.Request()
 		c.SetRequest(r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
 		return next(c)
@@ -85,20 +100,31 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
+// securityHeaderValues are the headers every response carries, in
+// canonical form, built once: middleware copies the (never modified)
+// slices into each response.
+var securityHeaderValues = map[string][]string{
+	"Content-Security-Policy":      {contentSecurityPolicy},
+	"X-Content-Type-Options":       {"nosniff"},
+	"X-Frame-Options":              {"DENY"},
+	"Referrer-Policy":              {"strict-origin-when-cross-origin"},
+	"Permissions-Policy":           {"camera=(), microphone=(), geolocation=(), payment=(), usb=()"},
+	"Cross-Origin-Opener-Policy":   {"same-origin"},
+	"Cross-Origin-Resource-Policy": {"same-origin"},
+}
+
+var hstsValue = []string{"max-age=63072000; includeSubDomains"}
+
 // securityHeaders sets the headers every response carries, error pages
 // and static files included.
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		for k, v := range securityHeaderValues {
+			h[k] = v
+		}
 		if s.cfg.SecureCookies {
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+			h["Strict-Transport-Security"] = hstsValue
 		}
 		return next(c)
 	}
@@ -150,13 +176,14 @@ func (s *Server) checkInput(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) withLang(lang string) echo.MiddlewareFunc {
 	loc := s.catalog.Locale(lang)
 	prefix := "/" + lang
+	langHeader := []string{lang}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			r := c.Request()
 			rest := strings.TrimPrefix(r.URL.Path, prefix)
 			ctx := i18n.WithLocale(r.Context(), loc, rest, r.URL.RawQuery)
 			c.SetRequest(r.WithContext(ctx))
-			c.Response().Header().Set("Content-Language", lang)
+			c.Response().Header()["Content-Language"] = langHeader
 			return next(c)
 		}
 	}

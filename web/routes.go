@@ -25,13 +25,19 @@ func (s *Server) routes() {
 		e.GET("/"+lang, func(c echo.Context) error {
 			return c.Redirect(http.StatusMovedPermanently, "/"+lang+"/")
 		})
-		g := e.Group("/"+lang, s.withLang(lang), s.loadViewer, s.withViewContext, s.checkCSRF)
+		// The page cache comes before the session: an anonymous request
+		// for a cached public page is answered without touching either.
+		g := e.Group("/"+lang, s.withLang(lang), s.cachePublic, s.loadViewer, s.withViewContext, s.checkCSRF)
+		cached := func(path string, h echo.HandlerFunc) {
+			s.cacheable["/"+lang+path] = true
+			s.route(g, "GET", path, h)
+		}
 
 		// Public pages are the same for every anonymous visitor: cached.
-		s.route(g, "GET", "/", s.handleHome, s.cachePublic)
-		s.route(g, "GET", "/catalogue", s.handleModelList, s.cachePublic)
-		s.route(g, "GET", "/models/:slug", s.handleModelShow, s.cachePublic)
-		s.route(g, "GET", "/compare", s.handleCompare, s.cachePublic)
+		cached("/", s.handleHome)
+		cached("/catalogue", s.handleModelList)
+		cached("/models/:slug", s.handleModelShow)
+		cached("/compare", s.handleCompare)
 
 		// Accounts.
 		s.route(g, "GET", "/register", s.handleRegisterForm)

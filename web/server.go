@@ -67,16 +67,18 @@ type Deps struct {
 
 // Server is the portal's HTTP handler with the state its handlers share.
 type Server struct {
-	echo     *echo.Echo
-	log      *slog.Logger
-	store    *db.Store
-	catalog  *i18n.Catalog
-	cfg      Config
-	now      func() time.Time
-	cache    *pageCache
-	sessions *sessionStore
-	hasher   *hasher
-	limits   *limiters
+	echo    *echo.Echo
+	log     *slog.Logger
+	store   *db.Store
+	catalog *i18n.Catalog
+	cfg     Config
+	now     func() time.Time
+	cache   *pageCache
+	// cacheable holds the route paths whose anonymous GETs are cached.
+	cacheable map[string]bool
+	sessions  *sessionStore
+	hasher    *hasher
+	limits    *limiters
 	// mailWake, when set, wakes the outbox sender after a mail is queued.
 	mailWake chan<- struct{}
 }
@@ -112,14 +114,15 @@ func NewServer(d Deps) *Server {
 		d.Config.HashConcurrency = runtime.NumCPU()
 	}
 	s := &Server{
-		log:     d.Logger,
-		store:   d.Store,
-		catalog: d.Catalog,
-		cfg:     d.Config,
-		now:     d.Now,
-		cache:   newPageCache(d.Config.PageCacheEntries, d.Store.ContentVersion),
-		hasher:  newHasher(d.Config.HashConcurrency),
-		limits:  newLimiters(d.Now),
+		log:       d.Logger,
+		store:     d.Store,
+		catalog:   d.Catalog,
+		cfg:       d.Config,
+		now:       d.Now,
+		cache:     newPageCache(d.Config.PageCacheEntries, d.Store.ContentVersion),
+		cacheable: map[string]bool{},
+		hasher:    newHasher(d.Config.HashConcurrency),
+		limits:    newLimiters(d.Now),
 	}
 	s.sessions = newSessionStore(d.Store, d.Config.SessionKeys, d.Config.SecureCookies, d.Config.IdleTimeout, d.Config.SessionLifetime, d.Now)
 	e := echo.New()

@@ -14,7 +14,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"text/tabwriter"
 	"time"
@@ -116,7 +115,7 @@ func measurePublicPages(b *testing.B, window time.Duration) publicPagesFigures {
 	f.build = time.Since(t0)
 
 	addr := freeLoopbackAddr(b)
-	logs := &lockedBuffer{}
+	logs := &syncBuffer{}
 	args := []string{"portal", "-addr", addr, "-db", path, "-log-level", "warn"}
 	// The portal sees an empty environment, so PORTAL_* of the machine
 	// running the benchmark change nothing.
@@ -204,7 +203,7 @@ func measurePublicPages(b *testing.B, window time.Duration) publicPagesFigures {
 	case <-time.After(30 * time.Second):
 		b.Fatalf("run did not return 30 s after its context ended\n%s", logs)
 	}
-	if logs.Len() > 0 {
+	if logs.String() != "" {
 		b.Logf("portal log (warn and above):\n%s", logs)
 	}
 	return f
@@ -251,7 +250,7 @@ func freeLoopbackAddr(b *testing.B) string {
 
 // waitReady polls url every millisecond until it answers 200 and returns
 // the time since start.
-func waitReady(b *testing.B, url string, start time.Time, done <-chan error, logs *lockedBuffer) time.Duration {
+func waitReady(b *testing.B, url string, start time.Time, done <-chan error, logs *syncBuffer) time.Duration {
 	b.Helper()
 	client := &http.Client{Timeout: time.Second}
 	defer client.CloseIdleConnections()
@@ -281,6 +280,7 @@ func waitReady(b *testing.B, url string, start time.Time, done <-chan error, log
 type fetched struct {
 	body            []byte // as sent: gzip when Content-Encoding says so
 	ctype, encoding string
+	header          http.Header // as sent, less what net/http writes itself
 }
 
 // html is the body decompressed.
@@ -320,12 +320,19 @@ func fetchGzip(ctx context.Context, b *testing.B, client *http.Client, url strin
 	if resp.StatusCode != http.StatusOK {
 		b.Fatalf("GET %s: %s", url, resp.Status)
 	}
-	return fetched{body: body, ctype: resp.Header.Get("Content-Type"), encoding: resp.Header.Get("Content-Encoding")}
+	header := resp.Header.Clone()
+	// net/http writes these itself.
+	for _, k := range []string{"Date", "Content-Length", "Transfer-Encoding"} {
+		header.Del(k)
+	}
+	return fetched{body: body, ctype: resp.Header.Get("Content-Type"), encoding: resp.Header.Get("Content-Encoding"), header: header}
 }
 
-// startCeiling serves page's bytes and headers from memory with plain
-// net/http on a loopback port of its own, until the benchmark ends, and
-// returns its URL.
+// startCeiling serves page's bytes from memory with plain net/http on a
+// loopback port of its own, until the benchmark ends, and returns its URL.
+// "The same bytes" are the whole response as (a) sent it: its headers
+// (security headers, ETag, Vary …) as well as its body, so the ratio
+// measures what the portal does to make the response, not what it says.
 func startCeiling(b *testing.B, page fetched) string {
 	b.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -335,10 +342,10 @@ func startCeiling(b *testing.B, page fetched) string {
 	hs := &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()
-			h.Set("Content-Type", page.ctype)
-			if page.encoding != "" {
-				h.Set("Content-Encoding", page.encoding)
+			for k, v := range page.header {
+				h[k] = v
 			}
+			h["Content-Length"] = []string{strconv.Itoa(len(page.body))}
 			_, _ = w.Write(page.body)
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -484,29 +491,4 @@ func (t cpuTicks) othersShare(before cpuTicks) float64 {
 		return -1
 	}
 	return max(0, (t.busy-before.busy)-(t.self-before.self)) / total
-}
-
-// lockedBuffer is a bytes.Buffer the portal's log may write from many
-// goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *lockedBuffer) Len() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Len()
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
 }

@@ -84,12 +84,15 @@ func (l *Locale) Money(m Money) string {
 
 func (l *Locale) digit(d int) string { return l.printer.Sprint(number.Decimal(d)) }
 
-// Date formats a day in the language: "27 ноября 2026 г.", "27 November
+// Date formats the day of a moment, in the language's time zone, as the
+// language writes it: "27 ноября 2026 г.", "27 November
 // 2026", and in Persian the Solar Hijri date "۶ آذر ۱۴۰۵".
 func (l *Locale) Date(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
+	// A moment falls on the day it is where the reader is.
+	t = t.In(l.Zone())
 	switch l.Lang {
 	case "fa":
 		y, m, d := Jalali(t)

@@ -142,6 +142,18 @@ func TestDates(t *testing.T) {
 			t.Errorf("%s Date = %q, want %q", tc.lang, got, tc.want)
 		}
 	}
+	// A moment late in the UTC evening is already the next day in Moscow
+	// and Tehran: the day shown is the reader's.
+	late := time.Date(2026, 11, 27, 22, 30, 0, 0, time.UTC)
+	if got := c.Locale("ru").Date(late); got != "28 ноября 2026 г." {
+		t.Errorf("ru Date(22:30 UTC) = %q", got)
+	}
+	if got := c.Locale("ru").DateTime(late); got != "28 ноября 2026 г., 01:30\u00a0МСК" {
+		t.Errorf("ru DateTime = %q", got)
+	}
+	if got := c.Locale("fa").DateTime(late); got != "۷ آذر ۱۴۰۵، ۰۲:۰۰\u00a0به وقت تهران" {
+		t.Errorf("fa DateTime = %q", got)
+	}
 	// Nowruz: 21 March 2025 is 1 Farvardin 1404.
 	if y, m, d := Jalali(time.Date(2025, 3, 21, 0, 0, 0, 0, time.UTC)); y != 1404 || m != 1 || d != 1 {
 		t.Errorf("Jalali(2025-03-21) = %d-%d-%d, want 1404-1-1", y, m, d)
