@@ -252,58 +252,93 @@ func (s *Store) ListModels(ctx context.Context, lang string, f ModelFilter) (Mod
 	if f.Page < 1 {
 		f.Page = 1
 	}
+	// First the page's model ids, ordered, then the figures of only those
+	// models: aggregating every model's trims to show twelve would cost
+	// the whole catalogue on every page.
 	order := `m.sort_order, m.id`
+	key := ``
 	switch f.Sort {
-	case "price_asc":
-		order = `price_from, m.id`
-	case "price_desc":
-		order = `price_from DESC, m.id`
+	case "price_asc", "price_desc":
+		key = `, (SELECT min(t.price_minor) FROM trims t WHERE t.model_id = m.id AND t.status = 'published') AS k`
+		order = `k, m.id`
+		if f.Sort == "price_desc" {
+			order = `k DESC, m.id`
+		}
 	case "power_desc":
-		order = `power_max DESC, m.id`
+		key = `, (SELECT max(t.power_hp) FROM trims t WHERE t.model_id = m.id AND t.status = 'published') AS k`
+		order = `k DESC, m.id`
 	case "name":
-		order = `sort_name COLLATE NOCASE, m.id`
+		key = `, COALESCE((SELECT name FROM model_texts WHERE model_id = m.id AND lang = ?),
+		         (SELECT name FROM model_texts WHERE model_id = m.id AND lang = 'ru'), m.slug) AS k`
+		order = `k COLLATE NOCASE, m.id`
 	}
-	q := `SELECT m.id, m.slug, m.body_type, m.seats, m.model_year,
-		min(t.price_minor), (SELECT t2.currency FROM trims t2 WHERE t2.model_id = m.id AND t2.status = 'published' ORDER BY t2.price_minor LIMIT 1),
-		min(t.price_minor) AS price_from, max(t.power_hp) AS power_max,
-		min(t.power_hp), min(t.engine_cc), max(t.engine_cc), count(t.id),
-		group_concat(DISTINCT t.fuel), group_concat(DISTINCT t.transmission),
-		COALESCE((SELECT name FROM model_texts WHERE model_id = m.id AND lang = ?),
-		         (SELECT name FROM model_texts WHERE model_id = m.id AND lang = 'ru'), m.slug) AS sort_name
-	FROM models m JOIN trims t ON t.model_id = m.id AND t.status = 'published'
-	WHERE ` + whereSQL + `
-	GROUP BY m.id
-	ORDER BY ` + order + `
-	LIMIT ? OFFSET ?`
-	qargs := append([]any{lang}, args...)
+	var qargs []any
+	if f.Sort == "name" {
+		qargs = append(qargs, lang)
+	}
+	qargs = append(qargs, args...)
 	qargs = append(qargs, f.PerPage, (f.Page-1)*f.PerPage)
-	rows, err := s.db.Read.QueryContext(ctx, q, qargs...)
+	idRows, err := s.db.Read.QueryContext(ctx, `SELECT m.id`+key+` FROM models m WHERE `+whereSQL+` ORDER BY `+order+` LIMIT ? OFFSET ?`, qargs...)
+	if err != nil {
+		return ModelList{}, fmt.Errorf("store: list models: %w", err)
+	}
+	var ids []int64
+	for idRows.Next() {
+		var id int64
+		var k any
+		dst := []any{&id}
+		if key != "" {
+			dst = append(dst, &k)
+		}
+		if err := idRows.Scan(dst...); err != nil {
+			idRows.Close()
+			return ModelList{}, fmt.Errorf("store: list models: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := idRows.Err(); err != nil {
+		idRows.Close()
+		return ModelList{}, fmt.Errorf("store: list models: %w", err)
+	}
+	idRows.Close()
+	if len(ids) == 0 {
+		return ModelList{Total: total}, nil
+	}
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT m.id, m.slug, m.body_type, m.seats, m.model_year,
+		min(t.price_minor), (SELECT t2.currency FROM trims t2 WHERE t2.model_id = m.id AND t2.status = 'published' ORDER BY t2.price_minor LIMIT 1),
+		max(t.power_hp), min(t.power_hp), min(t.engine_cc), max(t.engine_cc), count(t.id),
+		group_concat(DISTINCT t.fuel), group_concat(DISTINCT t.transmission)
+	FROM models m JOIN trims t ON t.model_id = m.id AND t.status = 'published'
+	WHERE m.id IN (`+placeholders(len(ids))+`)
+	GROUP BY m.id`, int64Args(ids)...)
 	if err != nil {
 		return ModelList{}, fmt.Errorf("store: list models: %w", err)
 	}
 	defer rows.Close()
-	var items []ModelSummary
-	var ids []int64
+	byID := map[int64]ModelSummary{}
 	for rows.Next() {
 		var m ModelSummary
-		var priceFrom, powerMax int64
-		var fuels, trans, sortName string
+		var fuels, trans string
 		if err := rows.Scan(&m.ID, &m.Slug, &m.BodyType, &m.Seats, &m.ModelYear,
-			&m.PriceFrom.Minor, &m.PriceFrom.Currency, &priceFrom, &powerMax,
+			&m.PriceFrom.Minor, &m.PriceFrom.Currency, &m.PowerMaxHP,
 			&m.PowerMinHP, &m.EngineMinCC, &m.EngineMaxCC, &m.TrimCount,
-			&fuels, &trans, &sortName); err != nil {
+			&fuels, &trans); err != nil {
 			return ModelList{}, fmt.Errorf("store: list models: %w", err)
 		}
-		m.PowerMaxHP = int(powerMax)
 		m.Fuels = orderedSubset(Fuels, strings.Split(fuels, ","))
 		m.Transmissions = orderedSubset(Transmissions, strings.Split(trans, ","))
-		items = append(items, m)
-		ids = append(ids, m.ID)
+		byID[m.ID] = m
 	}
 	if err := rows.Err(); err != nil {
 		return ModelList{}, fmt.Errorf("store: list models: %w", err)
 	}
 	rows.Close()
+	items := make([]ModelSummary, 0, len(ids))
+	for _, id := range ids {
+		if m, ok := byID[id]; ok {
+			items = append(items, m)
+		}
+	}
 	names, err := s.loadTexts(ctx, "model_texts", "model_id", "name", ids)
 	if err != nil {
 		return ModelList{}, err

@@ -32,16 +32,39 @@ func scanSession(r rowScanner) (Session, error) {
 	return s, err
 }
 
-// SessionByHash returns a session by the hash of its id.
-func (s *Store) SessionByHash(ctx context.Context, hash string) (Session, error) {
-	ses, err := scanSession(s.db.Read.QueryRowContext(ctx, `SELECT `+sessionCols+` FROM sessions WHERE id_hash = ?`, hash))
+// sessionUserCols reads a session and, through a LEFT JOIN, its account;
+// the account's columns are 0 and '' when the session is anonymous.
+const sessionUserCols = `s.id_hash, COALESCE(s.user_id, 0), s.csrf, s.data, s.ip, s.user_agent, s.created_at, s.last_seen_at, s.expires_at,
+	COALESCE(u.id, 0), COALESCE(u.email, ''), COALESCE(u.password_hash, ''), COALESCE(u.full_name, ''), COALESCE(u.company, ''),
+	COALESCE(u.position, ''), COALESCE(u.phone, ''), COALESCE(u.role, ''), COALESCE(u.status, ''), COALESCE(u.lang, ''),
+	COALESCE(u.reject_reason, ''), u.email_confirmed_at, u.decided_at, COALESCE(u.failed_logins, 0), u.first_failed_at,
+	u.locked_until, u.created_at`
+
+// SessionAndUser returns a session by the hash of its id and, when it is
+// logged in, its account, in one query: this runs on every request of a
+// logged-in person. The user is nil for an anonymous session.
+func (s *Store) SessionAndUser(ctx context.Context, hash string) (Session, *User, error) {
+	row := s.db.Read.QueryRowContext(ctx, `SELECT `+sessionUserCols+` FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, hash)
+	var ses Session
+	var created, seen, expires sql.NullString
+	var u User
+	var confirmed, decided, firstFailed, locked, ucreated sql.NullString
+	err := row.Scan(&ses.IDHash, &ses.UserID, &ses.CSRF, &ses.Data, &ses.IP, &ses.UserAgent, &created, &seen, &expires,
+		&u.ID, &u.Email, &u.PasswordHash, &u.FullName, &u.Company, &u.Position, &u.Phone, &u.Role, &u.Status,
+		&u.Lang, &u.RejectReason, &confirmed, &decided, &u.FailedLogins, &firstFailed, &locked, &ucreated)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Session{}, fmt.Errorf("store: session: %w", ErrNotFound)
+		return Session{}, nil, fmt.Errorf("store: session: %w", ErrNotFound)
 	}
 	if err != nil {
-		return Session{}, fmt.Errorf("store: session: %w", err)
+		return Session{}, nil, fmt.Errorf("store: session: %w", err)
 	}
-	return ses, nil
+	ses.CreatedAt, ses.LastSeenAt, ses.ExpiresAt = parseTime(created), parseTime(seen), parseTime(expires)
+	if u.ID == 0 {
+		return ses, nil, nil
+	}
+	u.EmailConfirmedAt, u.DecidedAt, u.FirstFailedAt = parseTime(confirmed), parseTime(decided), parseTime(firstFailed)
+	u.LockedUntil, u.CreatedAt = parseTime(locked), parseTime(ucreated)
+	return ses, &u, nil
 }
 
 // SaveSession inserts or replaces a session.

@@ -59,15 +59,15 @@ func (s *Server) loadViewer(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		v.session = ses
 		if uid := sessionUserID(ses); uid != 0 {
-			u, err := s.store.UserByID(r.Context(), uid)
-			if err != nil || u.Status != "active" {
+			u := sessionUser(ses)
+			if u == nil || u.Status != "active" {
 				if err := s.sessions.end(r, c.Response(), ses); err != nil {
 					return err
 				}
 				v.session = nil
 				return next(c)
 			}
-			v.user = &u
+			v.user = u
 		}
 		if s.now().Sub(sessionLastSeen(ses)) >= touchEvery {
 			if err := s.store.TouchSession(r.Context(), hashSessionID(ses.ID), s.now(), c.RealIP()); err != nil {

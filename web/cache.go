@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
@@ -176,11 +175,7 @@ func makeCached(body []byte, ctype, lang string) *cachedPage {
 		ctype: ctype,
 		lang:  lang,
 	}
-	var zb bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&zb, gzip.BestSpeed)
-	_, _ = zw.Write(body)
-	_ = zw.Close()
-	p.gzip = zb.Bytes()
+	p.gzip = gzipBytes(body)
 	p.ctypeV, p.langV, p.etagV = []string{ctype}, []string{lang}, []string{p.etag}
 	p.bodyLen, p.gzipLen = []string{strconv.Itoa(len(p.body))}, []string{strconv.Itoa(len(p.gzip))}
 	return p

@@ -1,13 +1,16 @@
 package web
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/ikco/partner-portal/db"
@@ -127,9 +130,12 @@ func (s *Server) handleModelList(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusMovedPermanently, to)
 	}
-	list, err := s.store.ListModels(ctx, lang, db.ModelFilter{
+	filter := db.ModelFilter{
 		Body: cq.Body, Fuel: cq.Fuel, Transmission: cq.Transmission, Seats: cq.Seats,
 		Sort: cq.Sort, Page: cq.Page, PerPage: cataloguePerPage,
+	}
+	list, err := memoized(s.memo, s.store.ContentVersion(), fmt.Sprintf("list %s %+v", lang, filter), func() (db.ModelList, error) {
+		return s.store.ListModels(ctx, lang, filter)
 	})
 	if err != nil {
 		return err
@@ -138,6 +144,19 @@ func (s *Server) handleModelList(c echo.Context) error {
 	if cq.Page > pages {
 		return echo.NewHTTPError(http.StatusNotFound, "no such page")
 	}
+	meta := s.pageMeta(c, "catalogue.title")
+	meta.Section = "catalogue"
+	meta.Description = i18n.T(ctx, "catalogue.lead")
+	meta.NoIndex = cq.filtered() || cq.Page > 1
+	return s.renderShared(c, meta, "catalogue?"+cq.encode(cq.Page), func() (templ.Component, error) {
+		return views.CatalogueContent(s.catalogueVM(ctx, cq, list, pages)), nil
+	})
+}
+
+// catalogueVM builds the catalogue list page.
+func (s *Server) catalogueVM(ctx context.Context, cq catalogueQuery, list db.ModelList, pages int) views.CatalogueVM {
+	lang := i18n.Lang(ctx)
+	base := i18n.Href(ctx, "/catalogue")
 	seatOpts := []views.OptionVM{{Value: "", LabelID: "filter.any", Selected: cq.Seats == 0}}
 	for _, n := range seatChoices {
 		seatOpts = append(seatOpts, views.OptionVM{Value: strconv.Itoa(n), Label: i18n.FormatInt(ctx, n), Selected: n == cq.Seats})
@@ -165,13 +184,7 @@ func (s *Server) handleModelList(c echo.Context) error {
 	for _, m := range list.Items {
 		vm.Items = append(vm.Items, modelCardVM(m, lang))
 	}
-	meta := s.pageMeta(c, "catalogue.title")
-	meta.Section = "catalogue"
-	meta.Description = i18n.T(ctx, "catalogue.lead")
-	if cq.filtered() || cq.Page > 1 {
-		meta.NoIndex = true
-	}
-	return render(c, http.StatusOK, views.CataloguePage(meta, vm))
+	return vm
 }
 
 func withQuery(base, q string) string {
@@ -213,10 +226,23 @@ func (s *Server) handleModelShow(c echo.Context) error {
 	if len(slug) > 80 {
 		return echo.ErrNotFound
 	}
-	m, err := s.store.ModelBySlug(ctx, lang, slug)
+	m, err := memoized(s.memo, s.store.ContentVersion(), "model "+lang+" "+slug, func() (db.Model, error) {
+		return s.store.ModelBySlug(ctx, lang, slug)
+	})
 	if err != nil {
 		return err
 	}
+	meta := s.pageMeta(c, "catalogue.title")
+	meta.Title = m.Name.Value
+	meta.Description = m.Tagline.Value
+	meta.Section = "catalogue"
+	return s.renderShared(c, meta, "model "+m.Slug, func() (templ.Component, error) {
+		return views.ModelContent(modelPageVM(m, lang)), nil
+	})
+}
+
+// modelPageVM builds a model's page.
+func modelPageVM(m db.Model, lang string) views.ModelPageVM {
 	vm := views.ModelPageVM{
 		Slug:        m.Slug,
 		Name:        textVM(m.Name, lang),
@@ -240,11 +266,7 @@ func (s *Server) handleModelShow(c echo.Context) error {
 	for _, b := range m.Brochures {
 		vm.Brochures = append(vm.Brochures, views.BrochureVM{Href: mediaURL(b), Lang: b.Lang, Bytes: b.Bytes})
 	}
-	meta := s.pageMeta(c, "catalogue.title")
-	meta.Title = m.Name.Value
-	meta.Description = m.Tagline.Value
-	meta.Section = "catalogue"
-	return render(c, http.StatusOK, views.ModelPage(meta, vm))
+	return vm
 }
 
 // maxCompare and minCompare bound how many trims a comparison shows.
@@ -333,7 +355,9 @@ func (s *Server) handleCompare(c echo.Context) error {
 	if status != http.StatusOK {
 		vm.OnlyDiff = false
 	}
-	choices, err := s.store.ListTrimChoices(ctx, lang)
+	choices, err := memoized(s.memo, s.store.ContentVersion(), "choices "+lang, func() ([]db.ModelTrims, error) {
+		return s.store.ListTrimChoices(ctx, lang)
+	})
 	if err != nil {
 		return err
 	}
@@ -347,5 +371,10 @@ func (s *Server) handleCompare(c echo.Context) error {
 	meta := s.pageMeta(c, "compare.title")
 	meta.Section = "compare"
 	meta.NoIndex = len(ids) > 0
-	return render(c, status, views.ComparePage(meta, vm))
+	if status != http.StatusOK {
+		return render(c, status, views.ComparePage(meta, vm))
+	}
+	return s.renderShared(c, meta, "compare?"+c.Request().URL.RawQuery, func() (templ.Component, error) {
+		return views.CompareContent(vm), nil
+	})
 }

@@ -1,8 +1,7 @@
 package web
 
 import (
-	"net/http"
-
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/ikco/partner-portal/db"
@@ -23,7 +22,9 @@ var exportMarkets = []string{"ru", "az", "om", "iq"}
 func (s *Server) handleHome(c echo.Context) error {
 	ctx := c.Request().Context()
 	lang := i18n.Lang(ctx)
-	list, err := s.store.ListModels(ctx, lang, db.ModelFilter{Page: 1, PerPage: 3})
+	list, err := memoized(s.memo, s.store.ContentVersion(), "featured "+lang, func() (db.ModelList, error) {
+		return s.store.ListModels(ctx, lang, db.ModelFilter{Page: 1, PerPage: 3})
+	})
 	if err != nil {
 		return err
 	}
@@ -39,5 +40,5 @@ func (s *Server) handleHome(c echo.Context) error {
 	meta := s.pageMeta(c, "home.title")
 	meta.Description = i18n.T(ctx, "home.lead")
 	meta.Section = "home"
-	return render(c, http.StatusOK, views.HomePage(meta, vm))
+	return s.renderShared(c, meta, "home", func() (templ.Component, error) { return views.HomeContent(vm), nil })
 }

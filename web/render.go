@@ -2,13 +2,36 @@ package web
 
 import (
 	"bytes"
-	"compress/gzip"
+	"io"
+	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
+	"github.com/klauspost/compress/gzip"
 	"github.com/labstack/echo/v4"
 
 	"github.com/ikco/partner-portal/static"
+	"github.com/ikco/partner-portal/views"
+	"github.com/ikco/partner-portal/views/i18n"
 )
+
+// gzipWriters are reused: a new flate writer allocates about a megabyte.
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+	return zw
+}}
+
+// gzipBytes compresses b.
+func gzipBytes(b []byte) []byte {
+	zw := gzipWriters.Get().(*gzip.Writer)
+	var buf bytes.Buffer
+	buf.Grow(len(b) / 4)
+	zw.Reset(&buf)
+	_, _ = zw.Write(b)
+	_ = zw.Close()
+	gzipWriters.Put(zw)
+	return buf.Bytes()
+}
 
 // render writes a templ component as the response with the given status.
 // It renders into a buffer first so a failing component becomes a clean
@@ -25,13 +48,38 @@ func render(c echo.Context, status int, component templ.Component) error {
 	}
 	body := buf.Bytes()
 	if c.Get("cachebuf") == nil && buf.Len() > 1024 && static.AcceptsGzip(c.Request()) {
-		var zb bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&zb, gzip.BestSpeed)
-		_, _ = zw.Write(body)
-		_ = zw.Close()
 		h.Set("Content-Encoding", "gzip")
 		h.Add("Vary", "Accept-Encoding")
-		body = zb.Bytes()
+		body = gzipBytes(body)
 	}
 	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, body)
+}
+
+// renderShared renders a page whose main content is the same for everyone
+// of the viewer's role: the content is kept rendered, by language, role
+// and key, until the next publish, and only the layout around it (who is
+// logged in, the form tokens) is made for each request. key must name
+// everything else the content depends on; content must not show anything
+// personal.
+func (s *Server) renderShared(c echo.Context, meta views.PageMeta, key string, content func() (templ.Component, error)) error {
+	ctx := c.Request().Context()
+	role := "visitor"
+	if v := viewerOf(c); v.loggedIn() {
+		role = v.user.Role
+	}
+	html, err := memoized(s.memo, s.store.ContentVersion(), "html "+i18n.Lang(ctx)+" "+role+" "+key, func() (string, error) {
+		comp, err := content()
+		if err != nil {
+			return "", err
+		}
+		var b strings.Builder
+		if err := comp.Render(ctx, &b); err != nil {
+			return "", err
+		}
+		return b.String(), nil
+	})
+	if err != nil {
+		return err
+	}
+	return render(c, 200, views.Page(meta, templ.Raw(html)))
 }

@@ -76,9 +76,11 @@ type Server struct {
 	cache   *pageCache
 	// cacheable holds the route paths whose anonymous GETs are cached.
 	cacheable map[string]bool
-	sessions  *sessionStore
-	hasher    *hasher
-	limits    *limiters
+	// memo keeps catalogue query results until the next publish.
+	memo     *memo
+	sessions *sessionStore
+	hasher   *hasher
+	limits   *limiters
 	// mailWake, when set, wakes the outbox sender after a mail is queued.
 	mailWake chan<- struct{}
 }
@@ -121,6 +123,7 @@ func NewServer(d Deps) *Server {
 		now:       d.Now,
 		cache:     newPageCache(d.Config.PageCacheEntries, d.Store.ContentVersion),
 		cacheable: map[string]bool{},
+		memo:      newMemo(d.Config.PageCacheEntries),
 		hasher:    newHasher(d.Config.HashConcurrency),
 		limits:    newLimiters(d.Now),
 	}

@@ -193,6 +193,24 @@ func TestPageCache(t *testing.T) {
 	if !strings.Contains(after.Body, "Renamed Rira") {
 		t.Error("stale page served after a publish")
 	}
+	// Logged-in pages are never cached whole, but their catalogue data is
+	// kept until the next publish: a publish shows at once for them too.
+	member, _ := loginAs(t, ts, "investor")
+	if !strings.Contains(member.get(t, "/en/models/rira").Body, "Renamed Rira") {
+		t.Fatal("member sees stale data")
+	}
+	if _, err := ts.store.DB().Write.ExecContext(context.Background(), `UPDATE model_texts SET name = 'Rira Again' WHERE lang = 'en' AND model_id = (SELECT id FROM models WHERE slug = 'rira')`); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(member.get(t, "/en/models/rira").Body, "Renamed Rira") {
+		t.Error("member data not kept between publishes")
+	}
+	if err := ts.store.BumpContentVersion(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(member.get(t, "/en/models/rira").Body, "Rira Again") {
+		t.Error("member sees stale data after a publish")
+	}
 	if after.Header.Get("ETag") == etag {
 		t.Error("ETag unchanged after a publish")
 	}

@@ -24,6 +24,9 @@ const (
 	keyCSRF    = "csrf"
 	keyCreated = "created"
 	keySeen    = "seen"
+	// keyUser holds the account loaded with the session, for this request
+	// only: it is never saved.
+	keyUser = "user"
 )
 
 // sessionStore keeps sessions in SQLite behind gorilla/sessions: the cookie
@@ -99,7 +102,7 @@ func (st *sessionStore) New(r *http.Request, name string) (*sessions.Session, er
 	if err := securecookie.DecodeMulti(st.name, ck.Value, &id, st.codecs...); err != nil {
 		return s, nil
 	}
-	rec, err := st.store.SessionByHash(r.Context(), hashSessionID(id))
+	rec, user, err := st.store.SessionAndUser(r.Context(), hashSessionID(id))
 	if errors.Is(err, db.ErrNotFound) {
 		return s, nil
 	}
@@ -120,6 +123,9 @@ func (st *sessionStore) New(r *http.Request, name string) (*sessions.Session, er
 	s.Values[keyCSRF] = rec.CSRF
 	s.Values[keyCreated] = rec.CreatedAt.UnixNano()
 	s.Values[keySeen] = rec.LastSeenAt.UnixNano()
+	if user != nil {
+		s.Values[keyUser] = user
+	}
 	s.ID = id
 	s.IsNew = false
 	return s, nil
@@ -163,7 +169,7 @@ func (st *sessionStore) Save(r *http.Request, w http.ResponseWriter, s *sessions
 	csrf, _ := s.Values[keyCSRF].(string)
 	rest := map[any]any{}
 	for k, v := range s.Values {
-		if k != keyUserID && k != keyCSRF && k != keyCreated && k != keySeen {
+		if k != keyUserID && k != keyCSRF && k != keyCreated && k != keySeen && k != keyUser {
 			rest[k] = v
 		}
 	}
@@ -190,6 +196,12 @@ func (st *sessionStore) Save(r *http.Request, w http.ResponseWriter, s *sessions
 func sessionUserID(s *sessions.Session) int64 {
 	uid, _ := s.Values[keyUserID].(int64)
 	return uid
+}
+
+// sessionUser is the account the session was loaded with, or nil.
+func sessionUser(s *sessions.Session) *db.User {
+	u, _ := s.Values[keyUser].(*db.User)
+	return u
 }
 
 // sessionLastSeen is when the session was last used, as loaded.

@@ -27,6 +27,9 @@ type loadSpec struct {
 	// compression itself, so an Accept-Encoding here is what the server
 	// sees and its body is counted as it crossed the wire.
 	header http.Header
+	// workerHeader, when set, adds headers per worker (worker w takes
+	// workerHeader[w % len]): a session cookie of its own, say.
+	workerHeader []http.Header
 }
 
 // loadResult is what a load run measured in its window.
@@ -127,6 +130,11 @@ func runLoad(ctx context.Context, spec loadSpec) (loadResult, error) {
 			}
 			for k, vs := range spec.header {
 				req.Header[k] = slices.Clone(vs)
+			}
+			if len(spec.workerHeader) > 0 {
+				for k, vs := range spec.workerHeader[w%len(spec.workerHeader)] {
+					req.Header[k] = slices.Clone(vs)
+				}
 			}
 			reqs[w][i] = req
 		}
