@@ -305,7 +305,6 @@ func loginFlood(ctx context.Context, b *testing.B, base string, n int, attempt f
 	var errs atomic.Int64
 	var wg sync.WaitGroup
 	gate := make(chan struct{})
-	t0 := time.Now()
 	for i := range n {
 		wg.Add(1)
 		go func() {
@@ -324,7 +323,7 @@ func loginFlood(ctx context.Context, b *testing.B, base string, n int, attempt f
 			}
 		}()
 	}
-	t0 = time.Now()
+	t0 := time.Now()
 	close(gate)
 	wg.Wait()
 	res.window = time.Since(t0)
