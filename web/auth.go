@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/subtle"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -143,6 +144,9 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		if v.session == nil {
 			return echo.NewHTTPError(http.StatusForbidden, "no session")
 		}
+		if err := parseBody(r); err != nil {
+			return err
+		}
 		want := sessionCSRF(v.session)
 		got := r.Header.Get("X-CSRF-Token")
 		if got == "" {
@@ -153,6 +157,33 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// multipartMemory is how much of a multipart form is held in memory; the
+// rest of an upload goes to temporary files.
+const multipartMemory = 8 << 20
+
+// parseBody reads a form body once, so that a body over the size limit is
+// answered 413 and a malformed one 400, rather than read as empty.
+func parseBody(r *http.Request) error {
+	ct := r.Header.Get("Content-Type")
+	var err error
+	switch {
+	case strings.HasPrefix(ct, "multipart/form-data"):
+		err = r.ParseMultipartForm(multipartMemory)
+	case strings.HasPrefix(ct, "application/x-www-form-urlencoded"):
+		err = r.ParseForm()
+	default:
+		return nil
+	}
+	if err == nil {
+		return nil
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+	}
+	return echo.NewHTTPError(http.StatusBadRequest, "malformed form")
 }
 
 // sameOrigin reports whether origin is the portal's own.

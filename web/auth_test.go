@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -493,6 +494,19 @@ func TestRegistrationBadInput(t *testing.T) {
 	form.Set("csrf", big.csrfFrom(t, "/en/register"))
 	if res := big.post(t, "/en/register", form); res.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversized body: %d", res.StatusCode)
+	}
+	// The same without a Content-Length (chunked): still 413, not read.
+	req := httptest.NewRequest(http.MethodPost, "/en/register", io.MultiReader(strings.NewReader(form.Encode())))
+	req.ContentLength = -1
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if res := big.send(t, req); res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversized chunked body: %d", res.StatusCode)
+	}
+	// A malformed body is 400.
+	bad := httptest.NewRequest(http.MethodPost, "/en/register", strings.NewReader("csrf=%zz&a=%"))
+	bad.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if res := big.send(t, bad); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("malformed body: %d", res.StatusCode)
 	}
 }
 
