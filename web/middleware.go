@@ -171,6 +171,26 @@ func (s *Server) checkInput(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// headAsGet routes HEAD like GET: echo routes by the request's method
+// before any handler sees it, so the method is changed in place, and the
+// body the GET handler writes is dropped.
+func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.Method == http.MethodHead {
+			r.Method = http.MethodGet
+			res := c.Response()
+			res.Writer = headWriter{res.Writer}
+		}
+		return next(c)
+	}
+}
+
+// headWriter sends headers and drops the body, for HEAD requests.
+type headWriter struct{ http.ResponseWriter }
+
+func (w headWriter) Write(b []byte) (int, error) { return len(b), nil }
+
 // withLang puts the language of the /{lang}/ prefix, with its translator
 // and formatters, into the request's context.
 func (s *Server) withLang(lang string) echo.MiddlewareFunc {

@@ -13,7 +13,7 @@ import (
 // and who may use each route reads in policy.go.
 func (s *Server) routes() {
 	e := s.echo
-	e.Pre(s.recoverPanics, withRequestID, s.securityHeaders, s.logRequests, s.checkInput)
+	e.Pre(headAsGet, s.recoverPanics, withRequestID, s.securityHeaders, s.logRequests, s.checkInput)
 
 	e.GET("/", s.handleRootRedirect)
 	e.GET("/healthz", s.handleHealthz)

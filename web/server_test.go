@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -213,5 +214,26 @@ func TestPageCache(t *testing.T) {
 	}
 	if after.Header.Get("ETag") == etag {
 		t.Error("ETag unchanged after a publish")
+	}
+}
+
+func TestHeadRequests(t *testing.T) {
+	ts := newTestServer(t)
+	srv := httptest.NewServer(ts)
+	defer srv.Close()
+	for _, p := range []string{"/en/catalogue", "/ru/models/rira", static.Path("css/site.css"), "/healthz"} {
+		res, err := http.Head(srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") == "" || n != 0 {
+			t.Errorf("HEAD %s: %d %q, %d body bytes", p, res.StatusCode, res.Header.Get("Content-Type"), n)
+		}
+	}
+	res, _ := http.Head(srv.URL + "/en/models/nope")
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("HEAD of a missing page: %d", res.StatusCode)
 	}
 }
