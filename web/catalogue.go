@@ -214,6 +214,12 @@ func (s *Server) handleModelShow(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	m, err := s.store.ModelBySlug(ctx, lang, slug)
+	if errors.Is(err, db.ErrNotFound) {
+		// A former slug: its page moved for good.
+		if to, rerr := s.store.SlugRedirect(ctx, slug); rerr == nil {
+			return c.Redirect(http.StatusMovedPermanently, i18n.Href(ctx, "/models/", to))
+		}
+	}
 	if err != nil {
 		return err
 	}

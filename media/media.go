@@ -1,0 +1,264 @@
+// Package media checks and stores the files staff upload to the media
+// library: photos (JPEG, PNG or WebP, re-encoded as JPEG in a few fixed
+// widths, which drops EXIF and anything else hidden in the file) and PDF
+// brochures. The type is always read from the content, never from the
+// file's name or the request's header.
+package media
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	_ "image/png" // registers PNG for image.Decode
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+
+	"golang.org/x/image/draw"
+	_ "golang.org/x/image/webp" // registers WebP for image.Decode
+)
+
+// Limits of an upload.
+const (
+	MaxPhotoBytes    = 15 << 20
+	MaxBrochureBytes = 20 << 20
+	// MaxSide bounds each side of a photo, in pixels.
+	MaxSide = 10000
+	// MaxPixels bounds a photo's area: decoding needs about 4 bytes a
+	// pixel, so this keeps one decode under 200 MB whatever the file's
+	// size (a decompression bomb is small on disk and huge decoded).
+	MaxPixels = 50_000_000
+	// JPEGQuality is the quality of the stored photos.
+	JPEGQuality = 82
+)
+
+// Widths are the widths a photo is stored in; a photo narrower than the
+// widest is also stored at its own width, and never upscaled.
+var Widths = []int{480, 960, 1600}
+
+// Problems with an upload; each is shown to staff as a message.
+var (
+	ErrType     = errors.New("media: not a JPEG, PNG, WebP or PDF file")
+	ErrTooLarge = errors.New("media: file too large")
+	ErrPixels   = errors.New("media: image has too many pixels")
+	ErrCorrupt  = errors.New("media: file is damaged or truncated")
+	ErrEmpty    = errors.New("media: file is empty")
+)
+
+// Kind is what a file's content is: "photo", "brochure", or "" when it is
+// neither.
+func Kind(head []byte) string {
+	switch http.DetectContentType(head) {
+	case "image/jpeg", "image/png", "image/webp":
+		return "photo"
+	case "application/pdf":
+		return "brochure"
+	}
+	return ""
+}
+
+// Photo is a processed photo: its stored widths and the widest file.
+type Photo struct {
+	Name   string
+	Widths []int
+	// File, Width, Height and Bytes describe the widest stored file.
+	File   string
+	Width  int
+	Height int
+	Bytes  int64
+}
+
+// Brochure is a stored PDF.
+type Brochure struct {
+	Name  string
+	File  string
+	Bytes int64
+}
+
+var namePattern = regexp.MustCompile(`^[0-9a-f]{32}(-[0-9]{2,5})?\.(jpg|pdf)$`)
+
+// ValidFileName reports whether name is one this package generates, so a
+// request can never name another file.
+func ValidFileName(name string) bool { return namePattern.MatchString(name) }
+
+// BaseName is the 32-character name a file name starts with.
+func BaseName(file string) string {
+	if len(file) < 32 {
+		return ""
+	}
+	return file[:32]
+}
+
+// PhotoFile is the file name of a photo's width.
+func PhotoFile(name string, width int) string { return fmt.Sprintf("%s-%d.jpg", name, width) }
+
+func newName() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// ProcessPhoto checks data is a JPEG, PNG or WebP image within the limits,
+// decodes it, and stores it as JPEG in each of the fixed widths under
+// dir, with a generated name. Nothing is stored when it fails.
+func ProcessPhoto(data []byte, dir string) (Photo, error) {
+	if len(data) == 0 {
+		return Photo{}, ErrEmpty
+	}
+	if len(data) > MaxPhotoBytes {
+		return Photo{}, ErrTooLarge
+	}
+	if Kind(data) != "photo" {
+		return Photo{}, ErrType
+	}
+	// The header first: its size decides whether decoding is safe.
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return Photo{}, ErrCorrupt
+	}
+	if format != "jpeg" && format != "png" && format != "webp" {
+		return Photo{}, ErrType
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return Photo{}, ErrCorrupt
+	}
+	if cfg.Width > MaxSide || cfg.Height > MaxSide || cfg.Width*cfg.Height > MaxPixels {
+		return Photo{}, ErrPixels
+	}
+	src, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return Photo{}, ErrCorrupt
+	}
+	b := src.Bounds()
+	if b.Dx() != cfg.Width || b.Dy() != cfg.Height {
+		return Photo{}, ErrCorrupt
+	}
+	widths := photoWidths(b.Dx())
+	name := newName()
+	p := Photo{Name: name}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return Photo{}, fmt.Errorf("media: folder: %w", err)
+	}
+	var written []string
+	fail := func(err error) (Photo, error) {
+		for _, f := range written {
+			_ = os.Remove(filepath.Join(dir, f))
+		}
+		return Photo{}, err
+	}
+	// Widest first, each smaller width scaled from the one before: the
+	// big scaling from the original happens once.
+	cur := src
+	for i := len(widths) - 1; i >= 0; i-- {
+		w := widths[i]
+		h := max(1, int(int64(b.Dy())*int64(w)/int64(b.Dx())))
+		dst := image.NewRGBA(image.Rect(0, 0, w, h))
+		// White under transparent pixels: JPEG has no alpha.
+		draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+		draw.CatmullRom.Scale(dst, dst.Bounds(), cur, cur.Bounds(), draw.Over, nil)
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: JPEGQuality}); err != nil {
+			return fail(fmt.Errorf("media: encode: %w", err))
+		}
+		file := PhotoFile(name, w)
+		if err := writeFile(dir, file, buf.Bytes()); err != nil {
+			return fail(err)
+		}
+		written = append(written, file)
+		if i == len(widths)-1 {
+			p.File, p.Width, p.Height, p.Bytes = file, w, h, int64(buf.Len())
+		}
+		cur = dst
+	}
+	p.Widths = widths
+	return p, nil
+}
+
+// photoWidths are the widths a photo of width w is stored in, narrowest
+// first.
+func photoWidths(w int) []int {
+	var out []int
+	for _, fw := range Widths {
+		if fw < w {
+			out = append(out, fw)
+		}
+	}
+	top := min(w, Widths[len(Widths)-1])
+	if len(out) == 0 || out[len(out)-1] != top {
+		out = append(out, top)
+	}
+	return out
+}
+
+// SrcsetWidths are the widths stored for a photo whose widest file is w
+// wide (the same rule ProcessPhoto follows).
+func SrcsetWidths(w int) []int { return photoWidths(w) }
+
+// ProcessBrochure checks data is a whole PDF within the limit and stores
+// it under dir with a generated name.
+func ProcessBrochure(data []byte, dir string) (Brochure, error) {
+	if len(data) == 0 {
+		return Brochure{}, ErrEmpty
+	}
+	if len(data) > MaxBrochureBytes {
+		return Brochure{}, ErrTooLarge
+	}
+	if !bytes.HasPrefix(data, []byte("%PDF-1.")) && !bytes.HasPrefix(data, []byte("%PDF-2.")) {
+		return Brochure{}, ErrType
+	}
+	// A PDF ends with %%EOF (a line end may follow): a file without it
+	// was cut short.
+	tail := data[max(0, len(data)-1024):]
+	if !bytes.Contains(tail, []byte("%%EOF")) {
+		return Brochure{}, ErrCorrupt
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return Brochure{}, fmt.Errorf("media: folder: %w", err)
+	}
+	name := newName()
+	file := name + ".pdf"
+	if err := writeFile(dir, file, data); err != nil {
+		return Brochure{}, err
+	}
+	return Brochure{Name: name, File: file, Bytes: int64(len(data))}, nil
+}
+
+// writeFile writes through a temporary file and a rename, so a file is
+// either whole or absent.
+func writeFile(dir, name string, data []byte) error {
+	tmp, err := os.CreateTemp(dir, ".upload-*")
+	if err != nil {
+		return fmt.Errorf("media: write: %w", err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fmt.Errorf("media: write: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("media: write: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("media: write: %w", err)
+	}
+	return nil
+}
+
+// Remove deletes a stored file's files: every width of a photo.
+func Remove(dir, name, kind string, widths []int) {
+	if kind == "brochure" {
+		_ = os.Remove(filepath.Join(dir, name+".pdf"))
+		return
+	}
+	for _, w := range widths {
+		_ = os.Remove(filepath.Join(dir, PhotoFile(name, w)))
+	}
+}

@@ -1,0 +1,267 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ikco/partner-portal/db"
+	"github.com/ikco/partner-portal/media"
+	"github.com/ikco/partner-portal/views"
+	"github.com/ikco/partner-portal/views/i18n"
+)
+
+// maxUploadBytes bounds an upload request: the largest file (a brochure)
+// and room for the form around it.
+const maxUploadBytes = media.MaxBrochureBytes + 1<<20
+
+// uploadMemory is how much of a multipart body is held in memory; the
+// rest goes to a temporary file.
+const uploadMemory = 2 << 20
+
+// isUploadPath reports whether a request goes to the upload route, which
+// has its own body limit.
+func isUploadPath(method, path string) bool {
+	lang := langFromPath(path)
+	return method == http.MethodPost && lang != "" && path == "/"+lang+"/staff/media"
+}
+
+// readUploadBody parses an upload's multipart body up front, under the
+// upload limit, so that a body over it is answered 413 (not a missing
+// CSRF token) and the CSRF check finds its field.
+func readUploadBody(c echo.Context) error {
+	r := c.Request()
+	if r.ContentLength > maxUploadBytes {
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+	}
+	r.Body = http.MaxBytesReader(c.Response(), r.Body, maxUploadBytes)
+	if !strings.HasPrefix(r.Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
+		// Not an upload: the CSRF check and the handler refuse it.
+		return nil
+	}
+	if err := r.ParseMultipartForm(uploadMemory); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+		}
+		return echo.NewHTTPError(http.StatusBadRequest, "malformed multipart form")
+	}
+	return nil
+}
+
+func (s *Server) mediaItemVM(c echo.Context, f db.MediaFile) views.MediaItemVM {
+	vm := views.MediaItemVM{ID: f.ID, Kind: f.Kind, Href: "/media/" + f.File, Width: f.Width, Height: f.Height, Bytes: f.Bytes,
+		OriginalName: f.OriginalName, Uploaded: f.CreatedAt, By: f.UploadedBy,
+		DeleteHref: i18n.Href(c.Request().Context(), "/staff/media/"+idString(f.ID)+"/delete")}
+	if f.Kind == "photo" && len(f.Widths) > 0 {
+		w := f.Widths[0]
+		vm.Thumb = "/media/" + media.PhotoFile(f.Name, w)
+		vm.Height = max(1, f.Height*w/max(1, f.Width))
+		vm.Width = w
+	}
+	return vm
+}
+
+func (s *Server) renderMediaLibrary(c echo.Context, status int, errorID, notice string) error {
+	ctx := c.Request().Context()
+	files, err := s.store.MediaFiles(ctx)
+	if err != nil {
+		return err
+	}
+	vm := views.MediaLibraryVM{NoticeID: notice, ErrorID: errorID, Action: i18n.Href(ctx, "/staff/media"),
+		File: views.FieldVM{ID: "file", Name: "file", Type: "file", LabelID: "pub.media.file", HintID: "pub.media.file_hint", Required: true, ErrorID: errorID}}
+	for _, f := range files {
+		vm.Items = append(vm.Items, s.mediaItemVM(c, f))
+	}
+	return render(c, status, views.MediaLibraryPage(s.adminMeta(c, "pub.media.title"), vm))
+}
+
+// handleMediaList shows the media library and its upload form.
+func (s *Server) handleMediaList(c echo.Context) error {
+	return s.renderMediaLibrary(c, http.StatusOK, "", pubNotices[c.QueryParam("done")])
+}
+
+// uploadProblems are the messages of a refused upload.
+var uploadProblems = map[error]string{
+	media.ErrType:     "pub.upload.type",
+	media.ErrTooLarge: "pub.upload.too_large",
+	media.ErrPixels:   "pub.upload.pixels",
+	media.ErrCorrupt:  "pub.upload.corrupt",
+	media.ErrEmpty:    "pub.upload.empty",
+}
+
+// handleMediaUpload stores an uploaded photo or brochure: its type read
+// from its content, a photo re-encoded in the fixed widths.
+func (s *Server) handleMediaUpload(c echo.Context) error {
+	ctx := c.Request().Context()
+	r := c.Request()
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return s.renderMediaLibrary(c, http.StatusUnprocessableEntity, "pub.upload.missing", "")
+	}
+	if fh.Size > media.MaxBrochureBytes {
+		return s.renderMediaLibrary(c, http.StatusRequestEntityTooLarge, "pub.upload.too_large", "")
+	}
+	data, err := readPart(fh)
+	if err != nil {
+		return err
+	}
+	rec := db.MediaFile{OriginalName: cleanFileName(fh.Filename)}
+	var perr error
+	switch media.Kind(data) {
+	case "photo":
+		if len(data) > media.MaxPhotoBytes {
+			return s.renderMediaLibrary(c, http.StatusRequestEntityTooLarge, "pub.upload.too_large", "")
+		}
+		s.imageSlots <- struct{}{}
+		p, err := media.ProcessPhoto(data, s.cfg.MediaDir)
+		<-s.imageSlots
+		perr = err
+		rec.Name, rec.Kind, rec.File, rec.Mime, rec.Width, rec.Height, rec.Bytes, rec.Widths =
+			p.Name, "photo", p.File, "image/jpeg", p.Width, p.Height, p.Bytes, p.Widths
+	case "brochure":
+		b, err := media.ProcessBrochure(data, s.cfg.MediaDir)
+		perr = err
+		rec.Name, rec.Kind, rec.File, rec.Mime, rec.Bytes = b.Name, "brochure", b.File, "application/pdf", b.Bytes
+	default:
+		perr = media.ErrType
+	}
+	if perr != nil {
+		for e, id := range uploadProblems {
+			if errors.Is(perr, e) {
+				status := http.StatusUnprocessableEntity
+				if e == media.ErrTooLarge {
+					status = http.StatusRequestEntityTooLarge
+				}
+				return s.renderMediaLibrary(c, status, id, "")
+			}
+		}
+		return perr
+	}
+	err = s.store.Tx(ctx, func(tx *db.Tx) error {
+		id, err := tx.CreateMediaFile(rec, actorOf(c), s.now())
+		if err != nil {
+			return err
+		}
+		return tx.Audit(s.auditEntry(c, "media.uploaded", "media", id, rec.Kind+": "+rec.OriginalName))
+	})
+	if err != nil {
+		media.Remove(s.cfg.MediaDir, rec.Name, rec.Kind, rec.Widths)
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, i18n.Href(ctx, "/staff/media")+"?done=uploaded")
+}
+
+func readPart(fh *multipart.FileHeader) ([]byte, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, media.MaxBrochureBytes+1))
+}
+
+// cleanFileName keeps a file's name for people to recognise it: its base,
+// without control characters, at most 200 bytes.
+func cleanFileName(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	if v, ok := textValue(name); ok {
+		return truncateRunes(v, 120)
+	}
+	return ""
+}
+
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}
+
+// handleMediaDelete deletes a file of the library. When a published page
+// shows it, the first request asks to confirm.
+func (s *Server) handleMediaDelete(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	f, err := s.store.MediaFileByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	uses, err := s.store.MediaFileUses(ctx, f)
+	if err != nil {
+		return err
+	}
+	if c.FormValue("confirm") != "1" && len(uses) > 0 {
+		vm := views.MediaDeleteVM{Item: s.mediaItemVM(c, f), Action: i18n.Href(ctx, "/staff/media/"+idString(id)+"/delete"),
+			CancelHref: i18n.Href(ctx, "/staff/media")}
+		for _, u := range uses {
+			vm.Uses = append(vm.Uses, u.Slug)
+		}
+		return render(c, http.StatusOK, views.MediaDeletePage(s.adminMeta(c, "pub.media.confirm_title"), vm))
+	}
+	err = s.store.Tx(ctx, func(tx *db.Tx) error {
+		if err := tx.DeleteMediaFile(f, s.now()); err != nil {
+			return err
+		}
+		return tx.Audit(s.auditEntry(c, "media.deleted", "media", id, f.Kind+": "+f.OriginalName))
+	})
+	if err != nil {
+		return err
+	}
+	if s.cfg.MediaDir != "" {
+		media.Remove(s.cfg.MediaDir, f.Name, f.Kind, f.Widths)
+	}
+	return c.Redirect(http.StatusSeeOther, i18n.Href(ctx, "/staff/media")+"?done=deleted")
+}
+
+// handleMediaFile serves an uploaded file by its generated name, with the
+// type recorded at upload; a PDF as a download. Names are unguessable, so
+// drafts' files are served too.
+func (s *Server) handleMediaFile(c echo.Context) error {
+	name := c.Param("name")
+	if !media.ValidFileName(name) || s.cfg.MediaDir == "" {
+		return echo.ErrNotFound
+	}
+	rec, err := s.store.MediaFileByName(c.Request().Context(), media.BaseName(name))
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(filepath.Join(s.cfg.MediaDir, name))
+	if errors.Is(err, os.ErrNotExist) {
+		return echo.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, rec.Mime)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	// Even if a browser were to render it, nothing in it may run.
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	if rec.Kind == "brochure" {
+		h.Set("Content-Disposition", `attachment; filename="brochure.pdf"`)
+	} else {
+		h.Set("Content-Disposition", "inline")
+	}
+	http.ServeContent(c.Response(), c.Request(), "", st.ModTime(), f)
+	return nil
+}
