@@ -226,7 +226,7 @@ func liveSnapshot(ctx context.Context, q querier, id int64) (Snapshot, error) {
 		}
 	}
 	rows, err := q.QueryContext(ctx, `SELECT id, slug, fuel, transmission, drive, engine_cc, power_hp, price_minor, currency
-		FROM trims WHERE model_id = ? AND status != 'archived' ORDER BY sort_order, price_minor, id`, id)
+		FROM trims WHERE model_id = ? AND status = 'published' ORDER BY sort_order, price_minor, id`, id)
 	if err != nil {
 		return s, fmt.Errorf("store: trims of %d: %w", id, err)
 	}
@@ -688,7 +688,7 @@ func (t *Tx) applySnapshot(id int64, liveSlug string, s Snapshot, now time.Time)
 			return ErrSlugTaken
 		}
 		var wasPublic int
-		if err := t.tx.QueryRowContext(t.ctx, `SELECT published_at IS NOT NULL FROM models WHERE id = ?`, id).Scan(&wasPublic); err != nil {
+		if err := t.tx.QueryRowContext(t.ctx, `SELECT status = 'published' OR published_at IS NOT NULL FROM models WHERE id = ?`, id).Scan(&wasPublic); err != nil {
 			return fmt.Errorf("store: publish %d: %w", id, err)
 		}
 		if wasPublic == 1 {

@@ -128,7 +128,8 @@ func (s *Server) handleEditorList(c echo.Context) error {
 // ---- The editor's state: form values by field name ----
 
 // editorState is the editor's form as values by field name, with the
-// shape the values fill: how many trim rows, and the entry's media.
+// shape the values fill: how many trims (the page adds an empty row for
+// a new one), and the entry's media.
 type editorState struct {
 	vals  map[string]string
 	trims int
@@ -148,8 +149,7 @@ func formatMinor(minor int64) string {
 
 func formatNum(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
-// snapshotState fills the editor from a snapshot, with one empty trim row
-// for a new trim.
+// snapshotState fills the editor from a snapshot.
 func snapshotState(snap db.Snapshot) editorState {
 	v := map[string]string{
 		"slug": snap.Slug, "body_type": snap.BodyType, "seats": strconv.Itoa(snap.Seats),
@@ -200,7 +200,7 @@ func snapshotState(snap db.Snapshot) editorState {
 			v[p+"alt-"+l] = m.Alt[l]
 		}
 	}
-	return editorState{vals: v, trims: len(snap.Trims) + 1, media: slices.Clone(snap.Media)}
+	return editorState{vals: v, trims: len(snap.Trims), media: slices.Clone(snap.Media)}
 }
 
 func mediaKey(m db.SnapMedia) string {
@@ -343,7 +343,7 @@ func (s *Server) readEditorForm(c echo.Context, base db.Snapshot) (editorState, 
 	}
 	for i := range st.trims {
 		p, sp := "t"+strconv.Itoa(i)+"-", "s"+strconv.Itoa(i)+"-"
-		if st.vals[p+"remove"] == "1" {
+		if st.vals[p+"remove"] == "1" || !st.trimFilled(i) {
 			continue
 		}
 		np, nsp := "t"+strconv.Itoa(kept)+"-", "s"+strconv.Itoa(kept)+"-"
