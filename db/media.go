@@ -159,6 +159,33 @@ func (t *Tx) DeleteMediaFile(f MediaFile, now time.Time) error {
 	return nil
 }
 
+// ErrKindMismatch: a photo can only be replaced by a photo, a brochure by
+// a brochure.
+var ErrKindMismatch = errors.New("replacement is of another kind")
+
+// ReplaceMediaFile puts the stored file repl in the place of old: the
+// library record keeps its id (drafts refer to it) and takes repl's
+// files; live pages showing old show repl at once.
+func (t *Tx) ReplaceMediaFile(old, repl MediaFile) error {
+	if old.Kind != repl.Kind {
+		return ErrKindMismatch
+	}
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE media_files SET name = ?, file = ?, mime = ?, width = ?, height = ?, bytes = ?, widths = ?, original_name = ?
+		WHERE id = ?`, repl.Name, repl.File, repl.Mime, repl.Width, repl.Height, repl.Bytes, joinInts(repl.Widths), truncate(repl.OriginalName, 200), old.ID)
+	if err != nil {
+		return fmt.Errorf("store: replace media %d: %w", old.ID, err)
+	}
+	res, err := t.tx.ExecContext(t.ctx, `UPDATE media SET file = ?, mime = ?, width = ?, height = ?, bytes = ? WHERE source = 'upload' AND file = ?`,
+		repl.File, repl.Mime, repl.Width, repl.Height, repl.Bytes, old.File)
+	if err != nil {
+		return fmt.Errorf("store: replace media %d: %w", old.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return t.ContentChanged()
+	}
+	return nil
+}
+
 // LiveMediaFileIDs returns the ids of library files that are not deleted,
 // among ids.
 func (s *Store) LiveMediaFileIDs(ctx context.Context, ids []int64) (map[int64]bool, error) {

@@ -793,6 +793,18 @@ func (t *Tx) applySnapshot(id int64, liveSlug string, s Snapshot, now time.Time)
 		return err
 	}
 	for i, md := range s.Media {
+		if md.FileID != 0 {
+			// A library file: its current version (it may have been
+			// replaced since the draft was saved), or none if deleted.
+			err := t.tx.QueryRowContext(t.ctx, `SELECT file, mime, width, height, bytes FROM media_files WHERE id = ? AND deleted_at IS NULL`, md.FileID).
+				Scan(&md.File, &md.Mime, &md.Width, &md.Height, &md.Bytes)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("store: publish media: %w", err)
+			}
+		}
 		var lang any
 		if md.Lang != "" {
 			lang = md.Lang

@@ -222,6 +222,9 @@ type MediaItemVM struct {
 	Uploaded     time.Time
 	By           string
 	DeleteHref   string
+	ReplaceHref  string
+	// PublishedUses are the slugs of published models showing the file.
+	PublishedUses []string
 }
 
 // MediaLibraryVM is the media library page.

@@ -80,6 +80,7 @@ var routeMatrix = map[string]expect{
 	"GET /staff/media":                    {nf, nf, nf, ok, ok},
 	"POST /staff/media":                   {nf, nf, nf, pass, pass},
 	"POST /staff/media/:id/delete":        {nf, nf, nf, pass, pass},
+	"POST /staff/media/:id/replace":       {nf, nf, nf, pass, pass},
 
 	"GET /admin/users":              {nf, nf, nf, nf, ok},
 	"GET /admin/users/new":          {nf, nf, nf, nf, ok},

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -28,9 +30,12 @@ const uploadMemory = 2 << 20
 // isUploadPath reports whether a request goes to the upload route, which
 // has its own body limit.
 func isUploadPath(method, path string) bool {
-	lang := langFromPath(path)
-	return method == http.MethodPost && lang != "" && path == "/"+lang+"/staff/media"
+	return method == http.MethodPost && uploadPath.MatchString(path)
 }
+
+// uploadPath matches the routes that take a file: the upload and a
+// replacement.
+var uploadPath = regexp.MustCompile(`^/(ru|en|fa)/staff/media(/[0-9]{1,18}/replace)?$`)
 
 // readUploadBody parses an upload's multipart body up front, under the
 // upload limit, so that a body over it is answered 413 (not a missing
@@ -58,7 +63,8 @@ func readUploadBody(c echo.Context) error {
 func (s *Server) mediaItemVM(c echo.Context, f db.MediaFile) views.MediaItemVM {
 	vm := views.MediaItemVM{ID: f.ID, Kind: f.Kind, Href: "/media/" + f.File, Width: f.Width, Height: f.Height, Bytes: f.Bytes,
 		OriginalName: f.OriginalName, Uploaded: f.CreatedAt, By: f.UploadedBy,
-		DeleteHref: i18n.Href(c.Request().Context(), "/staff/media/"+idString(f.ID)+"/delete")}
+		DeleteHref:  i18n.Href(c.Request().Context(), "/staff/media/"+idString(f.ID)+"/delete"),
+		ReplaceHref: i18n.Href(c.Request().Context(), "/staff/media/"+idString(f.ID)+"/replace")}
 	if f.Kind == "photo" && len(f.Widths) > 0 {
 		w := f.Widths[0]
 		vm.Thumb = "/media/" + media.PhotoFile(f.Name, w)
@@ -77,7 +83,17 @@ func (s *Server) renderMediaLibrary(c echo.Context, status int, errorID, notice 
 	vm := views.MediaLibraryVM{NoticeID: notice, ErrorID: errorID, Action: i18n.Href(ctx, "/staff/media"),
 		File: views.FieldVM{ID: "file", Name: "file", Type: "file", LabelID: "pub.media.file", HintID: "pub.media.file_hint", Required: true, ErrorID: errorID}}
 	for _, f := range files {
-		vm.Items = append(vm.Items, s.mediaItemVM(c, f))
+		it := s.mediaItemVM(c, f)
+		uses, err := s.store.MediaFileUses(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, u := range uses {
+			if u.Published {
+				it.PublishedUses = append(it.PublishedUses, u.Slug)
+			}
+		}
+		vm.Items = append(vm.Items, it)
 	}
 	return render(c, status, views.MediaLibraryPage(s.adminMeta(c, "pub.media.title"), vm))
 }
@@ -96,32 +112,33 @@ var uploadProblems = map[error]string{
 	media.ErrEmpty:    "pub.upload.empty",
 }
 
-// handleMediaUpload stores an uploaded photo or brochure: its type read
-// from its content, a photo re-encoded in the fixed widths.
-func (s *Server) handleMediaUpload(c echo.Context) error {
-	ctx := c.Request().Context()
-	r := c.Request()
-	if r.MultipartForm != nil {
-		defer r.MultipartForm.RemoveAll()
-	}
+// uploadRefused is why an upload was not stored: a message and status.
+type uploadRefused struct {
+	messageID string
+	status    int
+}
+
+func (u *uploadRefused) Error() string { return u.messageID }
+
+// storeUpload checks the request's file and stores it: a photo re-encoded
+// in the fixed widths, a PDF as it is. Its type is read from its content.
+// A refusal is an *uploadRefused; nothing is stored then.
+func (s *Server) storeUpload(c echo.Context) (db.MediaFile, error) {
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return s.renderMediaLibrary(c, http.StatusUnprocessableEntity, "pub.upload.missing", "")
+		return db.MediaFile{}, &uploadRefused{"pub.upload.missing", http.StatusUnprocessableEntity}
 	}
 	if fh.Size > media.MaxBrochureBytes {
-		return s.renderMediaLibrary(c, http.StatusRequestEntityTooLarge, "pub.upload.too_large", "")
+		return db.MediaFile{}, &uploadRefused{"pub.upload.too_large", http.StatusRequestEntityTooLarge}
 	}
 	data, err := readPart(fh)
 	if err != nil {
-		return err
+		return db.MediaFile{}, err
 	}
 	rec := db.MediaFile{OriginalName: cleanFileName(fh.Filename)}
 	var perr error
 	switch media.Kind(data) {
 	case "photo":
-		if len(data) > media.MaxPhotoBytes {
-			return s.renderMediaLibrary(c, http.StatusRequestEntityTooLarge, "pub.upload.too_large", "")
-		}
 		s.imageSlots <- struct{}{}
 		p, err := media.ProcessPhoto(data, s.cfg.MediaDir)
 		<-s.imageSlots
@@ -142,10 +159,33 @@ func (s *Server) handleMediaUpload(c echo.Context) error {
 				if e == media.ErrTooLarge {
 					status = http.StatusRequestEntityTooLarge
 				}
-				return s.renderMediaLibrary(c, status, id, "")
+				return db.MediaFile{}, &uploadRefused{id, status}
 			}
 		}
-		return perr
+		return db.MediaFile{}, perr
+	}
+	return rec, nil
+}
+
+// uploadFailed shows the library with why an upload was refused, or
+// passes other errors on.
+func (s *Server) uploadFailed(c echo.Context, err error) error {
+	var ur *uploadRefused
+	if errors.As(err, &ur) {
+		return s.renderMediaLibrary(c, ur.status, ur.messageID, "")
+	}
+	return err
+}
+
+// handleMediaUpload stores an uploaded photo or brochure in the library.
+func (s *Server) handleMediaUpload(c echo.Context) error {
+	ctx := c.Request().Context()
+	if f := c.Request().MultipartForm; f != nil {
+		defer f.RemoveAll()
+	}
+	rec, err := s.storeUpload(c)
+	if err != nil {
+		return s.uploadFailed(c, err)
 	}
 	err = s.store.Tx(ctx, func(tx *db.Tx) error {
 		id, err := tx.CreateMediaFile(rec, actorOf(c), s.now())
@@ -159,6 +199,51 @@ func (s *Server) handleMediaUpload(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, i18n.Href(ctx, "/staff/media")+"?done=uploaded")
+}
+
+// handleMediaReplace puts a new file in the place of a library file. When
+// published pages show the file, the form must carry the confirmation
+// the page asks for; otherwise nothing changes (422).
+func (s *Server) handleMediaReplace(c echo.Context) error {
+	ctx := c.Request().Context()
+	if f := c.Request().MultipartForm; f != nil {
+		defer f.RemoveAll()
+	}
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	old, err := s.store.MediaFileByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	uses, err := s.store.MediaFileUses(ctx, old)
+	if err != nil {
+		return err
+	}
+	if c.FormValue("confirm") != "1" && slices.ContainsFunc(uses, func(u db.MediaFileUse) bool { return u.Published }) {
+		return s.renderMediaLibrary(c, http.StatusUnprocessableEntity, "pub.media.replace_confirm_needed", "")
+	}
+	rec, err := s.storeUpload(c)
+	if err != nil {
+		return s.uploadFailed(c, err)
+	}
+	err = s.store.Tx(ctx, func(tx *db.Tx) error {
+		if err := tx.ReplaceMediaFile(old, rec); err != nil {
+			return err
+		}
+		return tx.Audit(s.auditEntry(c, "media.replaced", "media", id, old.OriginalName+" → "+rec.OriginalName))
+	})
+	if errors.Is(err, db.ErrKindMismatch) {
+		media.Remove(s.cfg.MediaDir, rec.Name, rec.Kind, rec.Widths)
+		return s.renderMediaLibrary(c, http.StatusUnprocessableEntity, "pub.media.replace_kind", "")
+	}
+	if err != nil {
+		media.Remove(s.cfg.MediaDir, rec.Name, rec.Kind, rec.Widths)
+		return err
+	}
+	media.Remove(s.cfg.MediaDir, old.Name, old.Kind, old.Widths)
+	return c.Redirect(http.StatusSeeOther, i18n.Href(ctx, "/staff/media")+"?done=replaced")
 }
 
 func readPart(fh *multipart.FileHeader) ([]byte, error) {

@@ -84,6 +84,7 @@ var policy = map[string]access{
 	"GET /staff/media":                      staffOnly,
 	"POST /staff/media":                     staffOnly,
 	"POST /staff/media/:id/delete":          staffOnly,
+	"POST /staff/media/:id/replace":         staffOnly,
 	"GET /admin/users":                      adminOnly,
 	"GET /admin/users/new":                  adminOnly,
 	"POST /admin/users/new":                 adminOnly,

@@ -45,6 +45,7 @@ var pubNotices = map[string]string{
 	"restored":    "pub.done.restored",
 	"uploaded":    "pub.done.uploaded",
 	"deleted":     "pub.done.deleted",
+	"replaced":    "pub.done.replaced",
 	"unchanged":   "pub.done.unchanged",
 }
 
@@ -71,6 +72,7 @@ func (s *Server) publishingRoutes(g *echo.Group) {
 	s.route(g, "GET", "/staff/media", s.handleMediaList)
 	s.route(g, "POST", "/staff/media", s.handleMediaUpload)
 	s.route(g, "POST", "/staff/media/:id/delete", s.handleMediaDelete)
+	s.route(g, "POST", "/staff/media/:id/replace", s.handleMediaReplace)
 }
 
 func actorOf(c echo.Context) db.Actor {

@@ -466,14 +466,24 @@ func jpegBytes(t testing.TB, w, h int) []byte {
 // upload posts a file to the media library as a browser would.
 func upload(t testing.TB, cl *client, lang, filename string, data []byte) response {
 	t.Helper()
-	tok := cl.csrfFrom(t, "/"+lang+"/staff/media")
+	return uploadTo(t, cl, "/"+lang+"/staff/media", "/"+lang+"/staff/media", filename, data, nil)
+}
+
+// uploadTo posts a multipart form with a file and fields to action, with
+// the CSRF token of page.
+func uploadTo(t testing.TB, cl *client, page, action, filename string, data []byte, fields map[string]string) response {
+	t.Helper()
+	tok := cl.csrfFrom(t, page)
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	_ = mw.WriteField("csrf", tok)
+	for k, v := range fields {
+		_ = mw.WriteField(k, v)
+	}
 	fw, _ := mw.CreateFormFile("file", filename)
 	_, _ = fw.Write(data)
 	_ = mw.Close()
-	req := httptest.NewRequest(http.MethodPost, "/"+lang+"/staff/media", &body)
+	req := httptest.NewRequest(http.MethodPost, action, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	return cl.send(t, req)
 }
@@ -541,6 +551,30 @@ func TestMediaUploadAndServe(t *testing.T) {
 	}
 	if img.AttrOr("width", "") != "1200" || img.AttrOr("height", "") != "800" || !strings.Contains(img.AttrOr("srcset", ""), "480w") {
 		t.Errorf("img attrs: width %q height %q srcset %q", img.AttrOr("width", ""), img.AttrOr("height", ""), img.AttrOr("srcset", ""))
+	}
+
+	// Replacing it: published pages show it, so the form must confirm.
+	lib := cl.get(t, "/en/staff/media").doc(t)
+	if lib.Find(`[data-testid=replace-form] input[name=confirm]`).Length() != 1 {
+		t.Error("the replace form does not ask to confirm for a published photo")
+	}
+	repl := fmt.Sprintf("/en/staff/media/%d/replace", f.ID)
+	if res := uploadTo(t, cl, "/en/staff/media", repl, "rira-new.jpg", jpegBytes(t, 1000, 500), nil); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("replace without confirmation: %d", res.StatusCode)
+	}
+	if res := uploadTo(t, cl, "/en/staff/media", repl, "rira-new.jpg", jpegBytes(t, 1000, 500), map[string]string{"confirm": "1"}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirmed replace: %d %s", res.StatusCode, errorsOf(t, res))
+	}
+	f, err = ts.store.MediaFileByID(context.Background(), f.ID)
+	if err != nil || f.Width != 1000 || f.OriginalName != "rira-new.jpg" {
+		t.Fatalf("replaced record: %+v %v", f, err)
+	}
+	img = ts.get(t, "/en/models/rira").doc(t).Find(`img[src="/media/` + f.File + `"]`)
+	if img.Length() == 0 || img.AttrOr("height", "") != "500" {
+		t.Fatal("the public page does not show the replacement")
+	}
+	if auditCount(t, ts, "media.replaced") != 1 {
+		t.Error("replacement not audited")
 	}
 
 	// Deleting it asks first, then removes it from the page.
