@@ -752,25 +752,36 @@ func (s *Server) editorVM(c echo.Context, st editorState, p editorPage) (views.E
 			labels[pre+l] = "pub.field." + strings.TrimSuffix(pre, "-") + "_" + l
 		}
 	}
+	// Then the rows' fields (trims, specifications, media), sorted.
+	var extra []string
 	for k := range fe {
 		if !slices.Contains(order, k) {
-			order = append(order, k)
-			labels[k] = "pub.field.other"
+			extra = append(extra, k)
+			labels[k] = rowFieldLabel(k)
 		}
 	}
-	slices.Sort(order[len(order)-countExtra(fe, labels):])
-	vm.Errors = errorSummary(fe, order, "", labels)
+	slices.Sort(extra)
+	vm.Errors = errorSummary(fe, append(order, extra...), "", labels)
 	return vm, nil
 }
 
-func countExtra(fe fieldErrors, labels map[string]string) int {
-	n := 0
-	for k := range fe {
-		if labels[k] == "pub.field.other" {
-			n++
-		}
+// rowFieldLabel is the label of a trim's, specification's or medium's
+// field in the error summary.
+func rowFieldLabel(k string) string {
+	rest := rowKey.ReplaceAllString(k, "")
+	switch {
+	case k[0] == 's':
+		return "pub.section.specs"
+	case k[0] == 'm':
+		return "pub.field.alt"
+	case rest == "slug":
+		return "pub.field.trim_slug"
+	case strings.HasPrefix(rest, "name-"):
+		return "pub.field.trim_name"
+	case slices.Contains([]string{"fuel", "transmission", "drive", "engine_cc", "power_hp", "price"}, rest):
+		return "pub.field." + rest
 	}
-	return n
+	return "pub.section.trims"
 }
 
 // snapMediaURL is where a snapshot's file is served.
