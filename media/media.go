@@ -135,10 +135,17 @@ func ProcessPhoto(data []byte, dir string) (Photo, error) {
 	if err != nil {
 		return Photo{}, ErrCorrupt
 	}
-	b := src.Bounds()
-	if b.Dx() != cfg.Width || b.Dy() != cfg.Height {
+	if b := src.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
 		return Photo{}, ErrCorrupt
 	}
+	// Re-encoding drops EXIF, and with it the orientation a camera
+	// records instead of turning the pixels: turn them now.
+	if format == "jpeg" {
+		if o := jpegOrientation(data); o > 1 {
+			src = orient(src, o)
+		}
+	}
+	b := src.Bounds()
 	widths := photoWidths(b.Dx())
 	name := newName()
 	p := Photo{Name: name}
@@ -308,6 +315,99 @@ func shrink(src image.Image, k int) *image.RGBA {
 			}
 			i := out.PixOffset(ox, oy)
 			out.Pix[i], out.Pix[i+1], out.Pix[i+2], out.Pix[i+3] = uint8(r/n), uint8(g/n), uint8(bl/n), uint8(a/n)
+		}
+	}
+	return out
+}
+
+// jpegOrientation reads the EXIF orientation (1–8) of a JPEG; 1 when it
+// has none or it cannot be read.
+func jpegOrientation(data []byte) int {
+	i := 2 // after SOI
+	for i+4 <= len(data) && data[i] == 0xFF {
+		marker := data[i+1]
+		if marker == 0xDA || marker == 0xD9 { // image data or end: no EXIF before
+			return 1
+		}
+		n := int(data[i+2])<<8 | int(data[i+3])
+		if n < 2 || i+2+n > len(data) {
+			return 1
+		}
+		seg := data[i+4 : i+2+n]
+		if marker == 0xE1 && len(seg) > 14 && string(seg[:6]) == "Exif\x00\x00" {
+			return tiffOrientation(seg[6:])
+		}
+		i += 2 + n
+	}
+	return 1
+}
+
+// tiffOrientation reads tag 0x0112 of a TIFF header's first directory.
+func tiffOrientation(t []byte) int {
+	var u16 func([]byte) int
+	var u32 func([]byte) int
+	switch string(t[:2]) {
+	case "II":
+		u16 = func(b []byte) int { return int(b[0]) | int(b[1])<<8 }
+		u32 = func(b []byte) int { return u16(b) | u16(b[2:])<<16 }
+	case "MM":
+		u16 = func(b []byte) int { return int(b[0])<<8 | int(b[1]) }
+		u32 = func(b []byte) int { return u16(b)<<16 | u16(b[2:]) }
+	default:
+		return 1
+	}
+	off := u32(t[4:])
+	if off < 8 || off+2 > len(t) {
+		return 1
+	}
+	count := u16(t[off:])
+	for k := range count {
+		e := off + 2 + 12*k
+		if e+12 > len(t) {
+			return 1
+		}
+		if u16(t[e:]) == 0x0112 {
+			if o := u16(t[e+8:]); o >= 1 && o <= 8 {
+				return o
+			}
+			return 1
+		}
+	}
+	return 1
+}
+
+// orient turns and flips src as EXIF orientation o says the camera held
+// it, so that it shows upright.
+func orient(src image.Image, o int) *image.RGBA {
+	b := src.Bounds()
+	w, h := b.Dx(), b.Dy()
+	ow, oh := w, h
+	if o >= 5 {
+		ow, oh = h, w
+	}
+	out := image.NewRGBA(image.Rect(0, 0, ow, oh))
+	for y := range h {
+		for x := range w {
+			var dx, dy int
+			switch o {
+			case 2:
+				dx, dy = w-1-x, y
+			case 3:
+				dx, dy = w-1-x, h-1-y
+			case 4:
+				dx, dy = x, h-1-y
+			case 5:
+				dx, dy = y, x
+			case 6:
+				dx, dy = h-1-y, x
+			case 7:
+				dx, dy = h-1-y, w-1-x
+			case 8:
+				dx, dy = y, w-1-x
+			default:
+				dx, dy = x, y
+			}
+			out.Set(dx, dy, src.At(b.Min.X+x, b.Min.Y+y))
 		}
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -194,5 +195,62 @@ func TestValidFileName(t *testing.T) {
 		if ValidFileName(name) != want {
 			t.Errorf("%q: %v", name, !want)
 		}
+	}
+}
+
+// exifOrientation builds an APP1 Exif segment payload (after "Exif\0\0")
+// holding only the orientation tag, little-endian.
+func exifOrientation(o uint16) string {
+	t := []byte{'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, byte(o), 0, 0, 0, 0, 0, 0, 0, 0, 0}
+	return string(t)
+}
+
+func TestProcessPhotoAppliesOrientation(t *testing.T) {
+	cases := []struct {
+		o    uint16
+		w, h int
+	}{{1, 400, 200}, {3, 400, 200}, {6, 200, 400}, {8, 200, 400}}
+	for _, c := range cases {
+		t.Run(fmt.Sprint(c.o), func(t *testing.T) {
+			// Left half red, right half blue.
+			img := image.NewRGBA(image.Rect(0, 0, 400, 200))
+			for y := range 200 {
+				for x := range 400 {
+					col := color.RGBA{220, 0, 0, 255}
+					if x >= 200 {
+						col = color.RGBA{0, 0, 220, 255}
+					}
+					img.Set(x, y, col)
+				}
+			}
+			var buf bytes.Buffer
+			if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 95}); err != nil {
+				t.Fatal(err)
+			}
+			data := withEXIF(buf.Bytes(), exifOrientation(c.o))
+			if got := jpegOrientation(data); got != int(c.o) {
+				t.Fatalf("orientation read %d", got)
+			}
+			dir := t.TempDir()
+			p, err := ProcessPhoto(data, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Width != c.w || p.Height != c.h {
+				t.Errorf("size %d×%d, want %d×%d", p.Width, p.Height, c.w, c.h)
+			}
+			raw, _ := os.ReadFile(filepath.Join(dir, p.File))
+			out, err := jpeg.Decode(bytes.NewReader(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Where the red half ends up: top-left for 1 and 6 (90° clockwise
+			// puts the left edge on top), bottom-right for 3, bottom-left for 8.
+			r, _, bl, _ := out.At(5, 5).RGBA()
+			wantRedTopLeft := c.o == 1 || c.o == 6
+			if (r > bl) != wantRedTopLeft {
+				t.Errorf("top-left pixel r=%d b=%d, want red: %v", r>>8, bl>>8, wantRedTopLeft)
+			}
+		})
 	}
 }

@@ -139,7 +139,11 @@ func (s *Server) storeUpload(c echo.Context) (db.MediaFile, error) {
 	var perr error
 	switch media.Kind(data) {
 	case "photo":
-		s.imageSlots <- struct{}{}
+		select {
+		case s.imageSlots <- struct{}{}:
+		case <-c.Request().Context().Done():
+			return db.MediaFile{}, c.Request().Context().Err()
+		}
 		p, err := media.ProcessPhoto(data, s.cfg.MediaDir)
 		<-s.imageSlots
 		perr = err
