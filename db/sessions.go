@@ -33,7 +33,7 @@ func scanSession(r rowScanner) (Session, error) {
 }
 
 // sessionUserCols reads a session and, through a LEFT JOIN, its account;
-// the account's columns are 0 and '' when the session is anonymous.
+// the account's columns are 0 and empty strings when the session is anonymous.
 const sessionUserCols = `s.id_hash, COALESCE(s.user_id, 0), s.csrf, s.data, s.ip, s.user_agent, s.created_at, s.last_seen_at, s.expires_at,
 	COALESCE(u.id, 0), COALESCE(u.email, ''), COALESCE(u.password_hash, ''), COALESCE(u.full_name, ''), COALESCE(u.company, ''),
 	COALESCE(u.position, ''), COALESCE(u.phone, ''), COALESCE(u.role, ''), COALESCE(u.status, ''), COALESCE(u.lang, ''),

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"github.com/ikco/partner-portal/static"
 	"github.com/ikco/partner-portal/views/i18n"
 )
@@ -96,7 +98,10 @@ type PageMeta struct {
 
 // ImageVM is a picture with its intrinsic size, so pages do not shift.
 type ImageVM struct {
-	Src    string
+	Src string
+	// Srcset lists the image's other widths ("/media/x-480.jpg 480w, …"),
+	// empty when there is one file.
+	Srcset string
 	Alt    TextVM
 	Width  int
 	Height int
@@ -178,6 +183,16 @@ func groupDiffers(g SpecGroupVM) bool {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// imgAttrs are an image's srcset and sizes, when it has several widths.
+func imgAttrs(img ImageVM, sizes string) templ.Attributes {
+	a := templ.Attributes{}
+	if img.Srcset != "" {
+		a["srcset"] = img.Srcset
+		a["sizes"] = sizes
+	}
+	return a
+}
 
 func describedBy(f FieldVM) string {
 	var ids []string

@@ -38,6 +38,10 @@ var auditActions = []string{
 	"password.changed", "password.change_failed", "password.reset.requested", "password.reset",
 	"session.ended", "sessions.ended_others", "account.language",
 	"user.approved", "user.rejected", "user.disabled", "user.enabled", "user.role_changed", "user.created",
+	"catalogue.created", "catalogue.saved", "catalogue.restored", "catalogue.published", "catalogue.unpublished",
+	"catalogue.archived", "catalogue.scheduled", "catalogue.schedule_canceled",
+	"catalogue.scheduled_publish", "catalogue.scheduled_unpublish",
+	"media.uploaded", "media.replaced", "media.deleted",
 }
 
 // doneNotices are the notices an action's redirect may ask for with

@@ -36,6 +36,14 @@ var browserNames = []string{"chromium", "chromium-browser", "google-chrome"}
 // CI=true: there a missing browser is a failure.
 func newBrowser(t *testing.T) (context.Context, string) {
 	t.Helper()
+	ctx, base, _ := newBrowserServer(t)
+	return ctx, base
+}
+
+// newBrowserServer is newBrowser that also returns the portal behind the
+// browser, for tests that set up accounts or read the store.
+func newBrowserServer(t *testing.T) (context.Context, string, *testServer) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("browser test: skipped in -short mode")
 	}
@@ -90,7 +98,7 @@ func newBrowser(t *testing.T) (context.Context, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.report(t) })
-	return context.WithValue(ctx, pageWatchKey{}, w), srv.URL
+	return context.WithValue(ctx, pageWatchKey{}, w), srv.URL, ts
 }
 
 type pageWatchKey struct{}

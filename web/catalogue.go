@@ -229,6 +229,12 @@ func (s *Server) handleModelShow(c echo.Context) error {
 	m, err := memoized(s.memo, s.store.ContentVersion(), "model "+lang+" "+slug, func() (db.Model, error) {
 		return s.store.ModelBySlug(ctx, lang, slug)
 	})
+	if errors.Is(err, db.ErrNotFound) {
+		// A former slug: its page moved for good.
+		if to, rerr := s.store.SlugRedirect(ctx, slug); rerr == nil {
+			return c.Redirect(http.StatusMovedPermanently, i18n.Href(ctx, "/models/", to))
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -1,11 +1,15 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/ikco/partner-portal/db"
 )
 
 // Outcomes in the role × route table.
@@ -56,6 +60,28 @@ var routeMatrix = map[string]expect{
 	"POST /staff/registrations/:id/approve": {nf, nf, nf, pass, pass},
 	"POST /staff/registrations/:id/reject":  {nf, nf, nf, pass, pass},
 
+	"GET /news":      {ok, ok, ok, ok, ok},
+	"GET /news.atom": {ok, ok, ok, ok, ok},
+
+	"GET /staff/catalogue":                {nf, nf, nf, ok, ok},
+	"GET /staff/catalogue/new":            {nf, nf, nf, ok, ok},
+	"POST /staff/catalogue/new":           {nf, nf, nf, pass, pass},
+	"GET /staff/catalogue/:id":            {nf, nf, nf, ok, ok},
+	"POST /staff/catalogue/:id":           {nf, nf, nf, pass, pass},
+	"GET /staff/catalogue/:id/preview":    {nf, nf, nf, ok, ok},
+	"POST /staff/catalogue/:id/publish":   {nf, nf, nf, pass, pass},
+	"POST /staff/catalogue/:id/unpublish": {nf, nf, nf, pass, pass},
+	"POST /staff/catalogue/:id/archive":   {nf, nf, nf, pass, pass},
+	"POST /staff/catalogue/:id/schedule":  {nf, nf, nf, pass, pass},
+	"GET /staff/catalogue/:id/revisions":  {nf, nf, nf, ok, ok},
+	"GET /staff/catalogue/:id/diff":       {nf, nf, nf, ok, ok},
+	"POST /staff/catalogue/:id/restore":   {nf, nf, nf, pass, pass},
+	"GET /staff/translations":             {nf, nf, nf, ok, ok},
+	"GET /staff/media":                    {nf, nf, nf, ok, ok},
+	"POST /staff/media":                   {nf, nf, nf, pass, pass},
+	"POST /staff/media/:id/delete":        {nf, nf, nf, pass, pass},
+	"POST /staff/media/:id/replace":       {nf, nf, nf, pass, pass},
+
 	"GET /admin/users":              {nf, nf, nf, nf, ok},
 	"GET /admin/users/new":          {nf, nf, nf, nf, ok},
 	"POST /admin/users/new":         {nf, nf, nf, nf, pass},
@@ -101,6 +127,13 @@ func TestRoleRouteMatrix(t *testing.T) {
 		t.Fatalf("no mail to look at: %v", err)
 	}
 	params := map[string]string{":slug": "rira"}
+	// A catalogue entry and a library file for the publishing routes; not
+	// rira, whose public page the table also asks for.
+	var modelID int64
+	if err := ts.store.DB().Read.QueryRow(`SELECT id FROM models WHERE slug = 'tara'`).Scan(&modelID); err != nil {
+		t.Fatalf("no model to edit: %v", err)
+	}
+	mediaID := matrixMediaFile(t, ts, modelID)
 
 	clients := map[string]*client{}
 	tokens := map[string]string{}
@@ -137,8 +170,13 @@ func TestRoleRouteMatrix(t *testing.T) {
 			path = strings.ReplaceAll(path, p, v)
 		}
 		id := fmt.Sprint(other.ID)
-		if strings.Contains(path, "/admin/mail/") {
+		switch {
+		case strings.Contains(path, "/admin/mail/"):
 			id = fmt.Sprint(mailID)
+		case strings.Contains(path, "/staff/catalogue/"):
+			id = fmt.Sprint(modelID)
+		case strings.Contains(path, "/staff/media/"):
+			id = fmt.Sprint(mediaID)
 		}
 		path = strings.ReplaceAll(path, ":id", id)
 		for _, role := range matrixRoles {
@@ -209,4 +247,27 @@ func registerSomeone(t *testing.T, ts *testServer) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("register: %d", res.StatusCode)
 	}
+}
+
+// matrixMediaFile records a library file (a brochure) that model's live
+// page shows, so a delete without confirmation asks first and deletes
+// nothing: every role meets the same file.
+func matrixMediaFile(t *testing.T, ts *testServer, modelID int64) int64 {
+	t.Helper()
+	var id int64
+	name := strings.Repeat("ab", 16)
+	err := ts.store.Tx(context.Background(), func(tx *db.Tx) error {
+		var err error
+		id, err = tx.CreateMediaFile(db.MediaFile{Name: name, Kind: "brochure", File: name + ".pdf",
+			Mime: "application/pdf", Bytes: 10, OriginalName: "matrix.pdf"}, db.Actor{}, time.Now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.store.DB().Write.Exec(`INSERT INTO media (model_id, kind, source, file, mime, bytes) VALUES (?, 'brochure', 'upload', ?, 'application/pdf', 10)`,
+		modelID, name+".pdf"); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

@@ -161,6 +161,13 @@ func (s *Server) checkInput(next echo.HandlerFunc) echo.HandlerFunc {
 				}
 			}
 		}
+		if isUploadPath(r.Method, r.URL.Path) {
+			// Uploads have their own, larger limit.
+			if err := readUploadBody(c); err != nil {
+				return err
+			}
+			return next(c)
+		}
 		if r.ContentLength > s.cfg.MaxBodyBytes {
 			return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
 		}

@@ -1,9 +1,13 @@
 package web
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/ikco/partner-portal/db"
+	"github.com/ikco/partner-portal/media"
 	"github.com/ikco/partner-portal/views"
 	"github.com/ikco/partner-portal/views/i18n"
 )
@@ -33,7 +37,19 @@ func mediaURL(m db.Media) string {
 }
 
 func imageVM(m db.Media, lang string) views.ImageVM {
-	return views.ImageVM{Src: mediaURL(m), Alt: textVM(m.Alt, lang), Width: m.Width, Height: m.Height}
+	img := views.ImageVM{Src: mediaURL(m), Alt: textVM(m.Alt, lang), Width: m.Width, Height: m.Height}
+	if m.Source == "upload" && m.Kind == "photo" && media.ValidFileName(m.File) {
+		// Uploaded photos are stored in several widths.
+		ws := media.SrcsetWidths(m.Width)
+		if len(ws) > 1 {
+			parts := make([]string, len(ws))
+			for i, w := range ws {
+				parts[i] = "/media/" + media.PhotoFile(media.BaseName(m.File), w) + " " + strconv.Itoa(w) + "w"
+			}
+			img.Srcset = strings.Join(parts, ", ")
+		}
+	}
+	return img
 }
 
 func modelCardVM(m db.ModelSummary, lang string) views.ModelCardVM {

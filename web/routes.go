@@ -20,6 +20,7 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.handleReadyz)
 	e.GET("/static/*", echo.WrapHandler(static.Assets()))
 	e.GET("/robots.txt", s.handleRobots)
+	e.GET("/media/:name", s.handleMediaFile)
 
 	for _, lang := range i18n.Langs {
 		e.GET("/"+lang, func(c echo.Context) error {
@@ -51,6 +52,10 @@ func (s *Server) routes() {
 		s.accountRoutes(g)
 		s.adminRoutes(g)
 		s.mailRoutes(g)
+
+		// Publishing: the staff catalogue editor, media library, and the
+		// public "what's new" with its feed.
+		s.publishingRoutes(g)
 
 		g.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	}

@@ -43,6 +43,9 @@ type Config struct {
 	// HashConcurrency bounds argon2id hashes computed at once (each takes
 	// 19 MiB); 0 means one per CPU.
 	HashConcurrency int
+	// MediaDir is the folder of uploaded media files, outside the web
+	// root (the data folder's media/); empty disables uploads' storage.
+	MediaDir string
 	// DemoAccounts lists the demo logins shown on the login page in demo
 	// mode.
 	DemoAccounts []DemoAccount
@@ -81,6 +84,9 @@ type Server struct {
 	sessions *sessionStore
 	hasher   *hasher
 	limits   *limiters
+	// imageSlots bounds the photos decoded at once: each may take up to
+	// a few hundred MB while it is processed.
+	imageSlots chan struct{}
 	// mailWake, when set, wakes the outbox sender after a mail is queued.
 	mailWake chan<- struct{}
 }
@@ -126,6 +132,8 @@ func NewServer(d Deps) *Server {
 		memo:      newMemo(d.Config.PageCacheEntries),
 		hasher:    newHasher(d.Config.HashConcurrency),
 		limits:    newLimiters(d.Now),
+		// Two at a time: enough for a few staff members uploading.
+		imageSlots: make(chan struct{}, 2),
 	}
 	s.sessions = newSessionStore(d.Store, d.Config.SessionKeys, d.Config.SecureCookies, d.Config.IdleTimeout, d.Config.SessionLifetime, d.Now)
 	e := echo.New()

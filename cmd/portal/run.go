@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/ikco/partner-portal/db"
@@ -49,6 +50,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	defer closeDB()
 	go purgeSessions(ctx, store, cfg.IdleTimeout, logger)
+	go runSchedules(ctx, store, scheduleEvery, time.Now, logger)
 	mailer := web.NewMailer(store, web.MailerConfig{
 		Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUser, Password: cfg.SMTPPassword,
 		StartTLS: cfg.SMTPStartTLS, From: cfg.MailFrom, FromName: cfg.MailFromName,
@@ -154,6 +156,7 @@ func setup(ctx context.Context, cfg config, logger *slog.Logger) (*web.Server, *
 			IdleTimeout:      cfg.IdleTimeout,
 			SessionLifetime:  cfg.SessionLifetime,
 			DemoAccounts:     demo,
+			MediaDir:         mediaDir(cfg.DBPath),
 		},
 	})
 	logger.Info("ready", "migrations_applied", n, "startup", time.Since(start).Round(time.Millisecond))
@@ -188,6 +191,34 @@ func purgeSessions(ctx context.Context, store *db.Store, idle time.Duration, log
 			} else if n > 0 {
 				logger.Info("purged sessions", "count", n)
 			}
+		}
+	}
+}
+
+// scheduleEvery is how often due scheduled publishing runs.
+const scheduleEvery = 15 * time.Second
+
+// mediaDir is the folder of uploaded media: media/ beside the database,
+// in the data folder and outside the web root.
+func mediaDir(dbPath string) string { return filepath.Join(filepath.Dir(dbPath), "media") }
+
+// runSchedules carries out scheduled publishing every interval until ctx
+// ends, and once at start, so what fell due while the portal was down is
+// published right after a restart.
+func runSchedules(ctx context.Context, store *db.Store, every time.Duration, now func() time.Time, logger *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := store.RunDueSchedules(ctx, now())
+		if err != nil && ctx.Err() == nil {
+			logger.Warn("scheduled publishing", "err", err)
+		} else if n > 0 {
+			logger.Info("scheduled publishing", "done", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }
