@@ -14,9 +14,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ikco/partner-portal/db"
-	"github.com/ikco/partner-portal/media"
 	"github.com/ikco/partner-portal/views"
 	"github.com/ikco/partner-portal/views/i18n"
+	"github.com/ikco/partner-portal/web/media"
 )
 
 // maxUploadBytes bounds an upload request: the largest file (a brochure)

@@ -15,9 +15,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ikco/partner-portal/db"
-	"github.com/ikco/partner-portal/media"
 	"github.com/ikco/partner-portal/views"
 	"github.com/ikco/partner-portal/views/i18n"
+	"github.com/ikco/partner-portal/web/media"
 )
 
 // Bounds of the editor's form.

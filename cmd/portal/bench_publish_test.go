@@ -21,8 +21,8 @@ import (
 	"time"
 
 	"github.com/ikco/partner-portal/db"
-	"github.com/ikco/partner-portal/media"
 	"github.com/ikco/partner-portal/web"
+	"github.com/ikco/partner-portal/web/media"
 )
 
 // publishRounds is how many publishes BenchmarkPublishVisible times in
