@@ -45,6 +45,7 @@ func (s *Server) routes() {
 		s.accountRoutes(g)
 		s.adminRoutes(g)
 		s.mailRoutes(g)
+		s.proposalRoutes(g)
 
 		g.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	}

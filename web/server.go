@@ -46,6 +46,11 @@ type Config struct {
 	// DemoAccounts lists the demo logins shown on the login page in demo
 	// mode.
 	DemoAccounts []DemoAccount
+	// DocumentsDir is the folder proposal documents are stored in; empty
+	// refuses uploads.
+	DocumentsDir string
+	// MaxDocumentBytes bounds an uploaded document (25 MiB when 0).
+	MaxDocumentBytes int64
 	// now, when set, is the clock (tests); Deps.Now takes precedence.
 	now func() time.Time
 }
@@ -95,6 +100,9 @@ func NewServer(d Deps) *Server {
 	}
 	if d.Config.MaxBodyBytes == 0 {
 		d.Config.MaxBodyBytes = 1 << 20
+	}
+	if d.Config.MaxDocumentBytes == 0 {
+		d.Config.MaxDocumentBytes = defaultMaxDocumentBytes
 	}
 	if d.Config.IdleTimeout == 0 {
 		d.Config.IdleTimeout = 30 * time.Minute

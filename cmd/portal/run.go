@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/ikco/partner-portal/db"
@@ -54,6 +55,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		StartTLS: cfg.SMTPStartTLS, From: cfg.MailFrom, FromName: cfg.MailFromName,
 	}, logger, nil)
 	srv.SetMailWake(mailer.Wake())
+	go sendDigests(ctx, srv, logger)
 	mailerDone := make(chan struct{})
 	go func() { mailer.Run(ctx); close(mailerDone) }()
 	if cfg.SMTPHost == "" {
@@ -154,6 +156,7 @@ func setup(ctx context.Context, cfg config, logger *slog.Logger) (*web.Server, *
 			IdleTimeout:      cfg.IdleTimeout,
 			SessionLifetime:  cfg.SessionLifetime,
 			DemoAccounts:     demo,
+			DocumentsDir:     filepath.Join(filepath.Dir(cfg.DBPath), "documents"),
 		},
 	})
 	logger.Info("ready", "migrations_applied", n, "startup", time.Since(start).Round(time.Millisecond))
@@ -188,6 +191,34 @@ func purgeSessions(ctx context.Context, store *db.Store, idle time.Duration, log
 			} else if n > 0 {
 				logger.Info("purged sessions", "count", n)
 			}
+		}
+	}
+}
+
+// digestHour is when, in UTC, the daily notification digest goes out.
+const digestHour = 6
+
+// sendDigests sends the daily notification digests at digestHour UTC
+// every day until ctx ends.
+func sendDigests(ctx context.Context, srv *web.Server, logger *slog.Logger) {
+	for {
+		now := time.Now().UTC()
+		next := time.Date(now.Year(), now.Month(), now.Day(), digestHour, 0, 0, 0, time.UTC)
+		if !next.After(now) {
+			next = next.Add(24 * time.Hour)
+		}
+		t := time.NewTimer(next.Sub(now))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		n, err := srv.SendDigests(ctx, time.Now())
+		if err != nil && ctx.Err() == nil {
+			logger.Warn("send digests", "err", err)
+		} else if n > 0 {
+			logger.Info("digests queued", "count", n)
 		}
 	}
 }
