@@ -39,6 +39,16 @@ func newBrowser(t *testing.T) (context.Context, string) {
 	if testing.Short() {
 		t.Skip("browser test: skipped in -short mode")
 	}
+	return newBrowserFor(t, newTestServer(t))
+}
+
+// newBrowserFor is newBrowser over a test server the test has prepared
+// (accounts, proposals) before the browser starts.
+func newBrowserFor(t *testing.T, ts *testServer) (context.Context, string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test: skipped in -short mode")
+	}
 	execPath := ""
 	for _, name := range browserNames {
 		if p, err := exec.LookPath(name); err == nil {
@@ -55,7 +65,6 @@ func newBrowser(t *testing.T) (context.Context, string) {
 		t.Skip(msg)
 	}
 
-	ts := newTestServer(t)
 	srv := httptest.NewServer(ts)
 	t.Cleanup(srv.Close)
 
