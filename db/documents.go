@@ -58,7 +58,7 @@ func (t *Tx) AnswerQuestion(proposalID, questionID, by int64, answer string, faq
 // them, a participant their own and the published FAQ entries.
 func (s *Store) Questions(ctx context.Context, v Viewer, proposalID int64) ([]Question, error) {
 	scope, args := participantScope(v)
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT q.id, q.proposal_id, COALESCE(q.asker_id, 0), COALESCE(u.full_name, ''), q.question, q.asked_at,
+	rows, err := s.query(ctx, `SELECT q.id, q.proposal_id, COALESCE(q.asker_id, 0), COALESCE(u.full_name, ''), q.question, q.asked_at,
 		q.answer, q.answered_at, q.faq FROM proposal_questions q JOIN proposals p ON p.id = q.proposal_id LEFT JOIN users u ON u.id = q.asker_id
 		WHERE q.proposal_id = ? AND `+scope+` AND (? OR q.asker_id = ? OR (q.faq = 1 AND q.answer <> ''))
 		ORDER BY q.asked_at, q.id`, append(append([]any{proposalID}, args...), v.Staff(), v.ID)...)
@@ -104,7 +104,7 @@ func (t *Tx) AddDocument(d Document, by int64, now time.Time) (int64, error) {
 // Documents lists a proposal's documents for a viewer who may open them:
 // staff, or a participant who accepted the current NDA.
 func (s *Store) Documents(ctx context.Context, v Viewer, proposalID int64) ([]Document, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT d.id, d.proposal_id, d.name, d.file, d.kind, d.size, d.sha256, d.uploaded_at
+	rows, err := s.query(ctx, `SELECT d.id, d.proposal_id, d.name, d.file, d.kind, d.size, d.sha256, d.uploaded_at
 		FROM proposal_documents d JOIN proposals p ON p.id = d.proposal_id
 		WHERE d.proposal_id = ? AND `+ndaScope+` ORDER BY d.uploaded_at, d.id`, proposalID, v.Staff(), v.ID)
 	if err != nil {
@@ -138,7 +138,7 @@ func scanDocument(r rowScanner) (Document, error) {
 // DocumentFor returns a document the viewer may open (staff, or a
 // participant past the NDA gate); ErrNotFound otherwise.
 func (s *Store) DocumentFor(ctx context.Context, v Viewer, proposalID, docID int64) (Document, error) {
-	d, err := scanDocument(s.db.Read.QueryRowContext(ctx, `SELECT d.id, d.proposal_id, d.name, d.file, d.kind, d.size, d.sha256, d.uploaded_at
+	d, err := scanDocument(s.queryRow(ctx, `SELECT d.id, d.proposal_id, d.name, d.file, d.kind, d.size, d.sha256, d.uploaded_at
 		FROM proposal_documents d JOIN proposals p ON p.id = d.proposal_id
 		WHERE d.id = ? AND d.proposal_id = ? AND `+ndaScope, docID, proposalID, v.Staff(), v.ID))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -176,7 +176,7 @@ func (s *Store) DocumentAccessLog(ctx context.Context, v Viewer, proposalID int6
 	if !v.Staff() {
 		return nil, nil
 	}
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT d.name, COALESCE(u.full_name, ''), COALESCE(u.company, ''), a.action, a.at, a.ip
+	rows, err := s.query(ctx, `SELECT d.name, COALESCE(u.full_name, ''), COALESCE(u.company, ''), a.action, a.at, a.ip
 		FROM document_access a JOIN proposal_documents d ON d.id = a.document_id LEFT JOIN users u ON u.id = a.user_id
 		WHERE d.proposal_id = ? ORDER BY a.at DESC, a.id DESC LIMIT ?`, proposalID, limit)
 	if err != nil {

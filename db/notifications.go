@@ -46,7 +46,7 @@ func scanNotification(r rowScanner) (Notification, error) {
 // Notifications returns a person's newest notifications about proposals
 // they still take part in.
 func (s *Store) Notifications(ctx context.Context, userID int64, limit int) ([]Notification, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+notificationCols+` FROM notifications n JOIN proposals p ON p.id = n.proposal_id
+	rows, err := s.query(ctx, `SELECT `+notificationCols+` FROM notifications n JOIN proposals p ON p.id = n.proposal_id
 		JOIN proposal_participants pp ON pp.proposal_id = n.proposal_id AND pp.user_id = n.user_id
 		WHERE n.user_id = ? ORDER BY n.id DESC LIMIT ?`, userID, limit)
 	if err != nil {
@@ -67,7 +67,7 @@ func (s *Store) Notifications(ctx context.Context, userID int64, limit int) ([]N
 // UnreadCount is how many notifications a person has not read.
 func (s *Store) UnreadCount(ctx context.Context, userID int64) (int, error) {
 	var n int
-	err := s.db.Read.QueryRowContext(ctx, `SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&n)
+	err := s.queryRow(ctx, `SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: unread of %d: %w", userID, err)
 	}
@@ -86,7 +86,7 @@ func (s *Store) MarkNotificationsRead(ctx context.Context, userID int64, now tim
 // NotifyPref is a person's notification preference: immediate by default.
 func (s *Store) NotifyPref(ctx context.Context, userID int64) (string, error) {
 	var p string
-	err := s.db.Read.QueryRowContext(ctx, `SELECT notify FROM user_prefs WHERE user_id = ?`, userID).Scan(&p)
+	err := s.queryRow(ctx, `SELECT notify FROM user_prefs WHERE user_id = ?`, userID).Scan(&p)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "immediate", nil
 	}
@@ -186,7 +186,7 @@ func (t *Tx) RevokeFeedToken(proposalID, userID int64) error {
 // HasFeedToken reports whether a participant has a live feed token.
 func (s *Store) HasFeedToken(ctx context.Context, proposalID, userID int64) (bool, error) {
 	var n int
-	err := s.db.Read.QueryRowContext(ctx, `SELECT count(*) FROM feed_tokens WHERE proposal_id = ? AND user_id = ?`, proposalID, userID).Scan(&n)
+	err := s.queryRow(ctx, `SELECT count(*) FROM feed_tokens WHERE proposal_id = ? AND user_id = ?`, proposalID, userID).Scan(&n)
 	return n > 0, err
 }
 
@@ -194,7 +194,7 @@ func (s *Store) HasFeedToken(ctx context.Context, proposalID, userID int64) (boo
 // proposal it names and only while they take part and have accepted the
 // NDA; ErrNotFound otherwise.
 func (s *Store) FeedViewer(ctx context.Context, proposalID int64, tokenHash string) (User, error) {
-	u, err := scanUser(s.db.Read.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE status = 'active' AND id = (
+	u, err := scanUser(s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE status = 'active' AND id = (
 		SELECT f.user_id FROM feed_tokens f JOIN proposal_participants pp ON pp.proposal_id = f.proposal_id AND pp.user_id = f.user_id
 		JOIN proposals p ON p.id = f.proposal_id
 		JOIN nda_acceptances n ON n.proposal_id = p.id AND n.user_id = f.user_id AND n.nda_version = p.nda_version

@@ -158,7 +158,7 @@ func (s *Store) ProposalFor(ctx context.Context, v Viewer, id int64) (Proposal, 
 		return Proposal{}, fmt.Errorf("store: proposal %d: %w", id, ErrNotFound)
 	}
 	var part, nda int
-	row := s.db.Read.QueryRowContext(ctx, `SELECT `+proposalCols+`,
+	row := s.queryRow(ctx, `SELECT `+proposalCols+`,
 		EXISTS (SELECT 1 FROM proposal_participants x WHERE x.proposal_id = p.id AND x.user_id = ?),
 		EXISTS (SELECT 1 FROM nda_acceptances n WHERE n.proposal_id = p.id AND n.user_id = ? AND n.nda_version = p.nda_version)
 		FROM proposals p WHERE p.id = ? AND (? OR EXISTS (SELECT 1 FROM proposal_participants sp WHERE sp.proposal_id = p.id AND sp.user_id = ?))`,
@@ -179,7 +179,7 @@ func (s *Store) ProposalFor(ctx context.Context, v Viewer, id int64) (Proposal, 
 // and those the viewer takes part in; staff see all. Newest first.
 func (s *Store) ListVisibleProposals(ctx context.Context, v Viewer, limit int) ([]Proposal, error) {
 	var part int
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+proposalCols+`,
+	rows, err := s.query(ctx, `SELECT `+proposalCols+`,
 		EXISTS (SELECT 1 FROM proposal_participants x WHERE x.proposal_id = p.id AND x.user_id = ?)
 		FROM proposals p
 		WHERE ? OR p.visibility = 'public' OR (? AND p.visibility = 'members')
@@ -241,9 +241,19 @@ func (s *Store) Board(ctx context.Context, v Viewer, f BoardFilter) ([]BoardColu
 	if f.PerStage <= 0 {
 		f.PerStage = 20
 	}
+	// The board changes only when a proposal does: serve it from memory
+	// while the proposals version stands.
+	version := s.proposals.Load()
+	key := fmt.Sprintf("%+v", f)
+	s.boardMu.Lock()
+	if c, ok := s.boards[key]; ok && c.version == version {
+		s.boardMu.Unlock()
+		return c.cols, nil
+	}
+	s.boardMu.Unlock()
 	w := strings.Join(where, " AND ")
 	counts := map[string]int{}
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT p.stage, count(*) FROM proposals p WHERE `+w+` GROUP BY p.stage`, args...)
+	rows, err := s.query(ctx, `SELECT p.stage, count(*) FROM proposals p WHERE `+w+` GROUP BY p.stage`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: board counts: %w", err)
 	}
@@ -261,7 +271,7 @@ func (s *Store) Board(ctx context.Context, v Viewer, f BoardFilter) ([]BoardColu
 	for _, st := range AllStages {
 		col := BoardColumn{Stage: st, Count: counts[st]}
 		if col.Count > 0 {
-			rows, err := s.db.Read.QueryContext(ctx, `SELECT `+proposalCols+` FROM proposals p WHERE p.stage = ? AND `+w+`
+			rows, err := s.query(ctx, `SELECT `+proposalCols+` FROM proposals p WHERE p.stage = ? AND `+w+`
 				ORDER BY p.stage_since, p.id LIMIT ?`, append(append([]any{st}, args...), f.PerStage)...)
 			if err != nil {
 				return nil, fmt.Errorf("store: board %s: %w", st, err)
@@ -282,12 +292,25 @@ func (s *Store) Board(ctx context.Context, v Viewer, f BoardFilter) ([]BoardColu
 		}
 		cols = append(cols, col)
 	}
+	s.boardMu.Lock()
+	if s.boards == nil || len(s.boards) >= 256 {
+		s.boards = map[string]cachedBoard{}
+	}
+	s.boards[key] = cachedBoard{version: version, cols: cols}
+	s.boardMu.Unlock()
 	return cols, nil
+}
+
+// cachedBoard is a board as read under a proposals version; its columns
+// are shared by every reader and never changed.
+type cachedBoard struct {
+	version int64
+	cols    []BoardColumn
 }
 
 // StaffUsers lists staff and admin accounts, for owner choices.
 func (s *Store) StaffUsers(ctx context.Context) ([]User, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+userCols+` FROM users WHERE role IN ('staff','admin') AND status = 'active' ORDER BY full_name, id`)
+	rows, err := s.query(ctx, `SELECT `+userCols+` FROM users WHERE role IN ('staff','admin') AND status = 'active' ORDER BY full_name, id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: staff users: %w", err)
 	}
@@ -326,6 +349,7 @@ type ProposalInput struct {
 // CreateProposal inserts a proposal at stage New with the genesis entry of
 // its shared timeline, and returns its id.
 func (t *Tx) CreateProposal(in ProposalInput, actor User, now time.Time) (int64, error) {
+	t.proposalsChanged = true
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO proposals(kind, title_ru, title_en, title_fa, summary_ru, summary_en, summary_fa,
 		market, region, models, volume_per_year, invest_min, invest_max, currency, key_terms, visibility, nda_text,
 		stage, stage_since, next_step, next_due, owner_id, created_at, updated_at)
@@ -350,6 +374,7 @@ func (t *Tx) CreateProposal(in ProposalInput, actor User, now time.Time) (int64,
 // the editor saw: ErrConflict when someone changed it since. A changed
 // NDA text gets a new NDA version, which participants accept again.
 func (t *Tx) UpdateProposal(id, version int64, in ProposalInput, now time.Time) error {
+	t.proposalsChanged = true
 	res, err := t.tx.ExecContext(t.ctx, `UPDATE proposals SET kind = ?, title_ru = ?, title_en = ?, title_fa = ?, summary_ru = ?, summary_en = ?,
 		summary_fa = ?, market = ?, region = ?, models = ?, volume_per_year = ?, invest_min = ?, invest_max = ?, currency = ?, key_terms = ?,
 		visibility = ?, nda_version = nda_version + (nda_text <> ?), nda_text = ?, next_step = ?, next_due = ?, owner_id = ?,
@@ -445,19 +470,6 @@ func (t *Tx) AddInternalNote(proposalID, eventID int64, actor User, note string,
 	return nil
 }
 
-// TouchProposal increments a proposal's version against the one the
-// staff member saw (ErrConflict if stale), for changes beside the stage.
-func (t *Tx) TouchProposal(id, version int64, now time.Time) error {
-	res, err := t.tx.ExecContext(t.ctx, `UPDATE proposals SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?`, fmtTime(now), id, version)
-	if err != nil {
-		return fmt.Errorf("store: touch proposal %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return t.conflictOrMissing(id)
-	}
-	return nil
-}
-
 // ProposalByID reads a proposal inside the transaction, unscoped: for
 // staff actions already guarded by role.
 func (t *Tx) ProposalByID(id int64) (Proposal, error) {
@@ -490,7 +502,7 @@ type Participant struct {
 // part too (staff: any proposal).
 func (s *Store) Participants(ctx context.Context, v Viewer, proposalID int64) ([]Participant, error) {
 	scope, args := participantScope(v)
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT u.id, u.full_name, u.email, u.role, u.lang, pp.company, pp.added_at,
+	rows, err := s.query(ctx, `SELECT u.id, u.full_name, u.email, u.role, u.lang, pp.company, pp.added_at,
 		(SELECT max(n.accepted_at) FROM nda_acceptances n WHERE n.proposal_id = p.id AND n.user_id = u.id AND n.nda_version = p.nda_version),
 		COALESCE((SELECT notify FROM user_prefs WHERE user_id = u.id), 'immediate')
 		FROM proposal_participants pp JOIN users u ON u.id = pp.user_id JOIN proposals p ON p.id = pp.proposal_id
@@ -534,6 +546,7 @@ func (t *Tx) Participants(proposalID int64) ([]Participant, error) {
 // AddParticipant lets an investor or partner account take part in a
 // proposal; adding someone twice changes nothing.
 func (t *Tx) AddParticipant(proposalID, userID int64, company string, now time.Time) error {
+	t.proposalsChanged = true
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO proposal_participants(proposal_id, user_id, company, added_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`, proposalID, userID, company, fmtTime(now))
 	if err != nil {
@@ -545,6 +558,7 @@ func (t *Tx) AddParticipant(proposalID, userID int64, company string, now time.T
 // RemoveParticipant ends a person's part in a proposal, if they took
 // part, and revokes their feed token.
 func (t *Tx) RemoveParticipant(proposalID, userID int64) error {
+	t.proposalsChanged = true
 	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM proposal_participants WHERE proposal_id = ? AND user_id = ?`, proposalID, userID); err != nil {
 		return fmt.Errorf("store: remove participant %d from %d: %w", userID, proposalID, err)
 	}
@@ -590,7 +604,7 @@ func (s *Store) NDAAcceptances(ctx context.Context, v Viewer, proposalID int64) 
 	if !v.Staff() {
 		return nil, fmt.Errorf("store: NDA acceptances: %w", ErrNotFound)
 	}
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT COALESCE(u.full_name, ''), n.nda_version, n.text_sha256, n.accepted_at, n.ip
+	rows, err := s.query(ctx, `SELECT COALESCE(u.full_name, ''), n.nda_version, n.text_sha256, n.accepted_at, n.ip
 		FROM nda_acceptances n LEFT JOIN users u ON u.id = n.user_id WHERE n.proposal_id = ? ORDER BY n.accepted_at DESC, n.id DESC`, proposalID)
 	if err != nil {
 		return nil, fmt.Errorf("store: NDA acceptances: %w", err)

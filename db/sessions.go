@@ -34,7 +34,7 @@ func scanSession(r rowScanner) (Session, error) {
 
 // SessionByHash returns a session by the hash of its id.
 func (s *Store) SessionByHash(ctx context.Context, hash string) (Session, error) {
-	ses, err := scanSession(s.db.Read.QueryRowContext(ctx, `SELECT `+sessionCols+` FROM sessions WHERE id_hash = ?`, hash))
+	ses, err := scanSession(s.queryRow(ctx, `SELECT `+sessionCols+` FROM sessions WHERE id_hash = ?`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, fmt.Errorf("store: session: %w", ErrNotFound)
 	}

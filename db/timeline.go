@@ -75,6 +75,7 @@ func (e Event) ComputeHash() string {
 // chained to the entry before, and returns it with its id, seq and hash.
 // Times are kept to the microsecond, as stored.
 func (t *Tx) AppendEvent(e Event) (Event, error) {
+	t.proposalsChanged = true
 	e.At = e.At.UTC().Truncate(time.Microsecond)
 	var last sql.NullInt64
 	var prev sql.NullString
@@ -112,7 +113,7 @@ func scanEvent(r rowScanner) (Event, error) {
 // takes part (staff: any proposal); empty for anyone else.
 func (s *Store) Timeline(ctx context.Context, v Viewer, proposalID int64) ([]Event, error) {
 	scope, args := participantScope(v)
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+eventCols+` FROM proposal_events e JOIN proposals p ON p.id = e.proposal_id
+	rows, err := s.query(ctx, `SELECT `+eventCols+` FROM proposal_events e JOIN proposals p ON p.id = e.proposal_id
 		WHERE e.proposal_id = ? AND `+scope+` ORDER BY e.seq`, append([]any{proposalID}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: timeline of %d: %w", proposalID, err)
@@ -189,7 +190,7 @@ func (s *Store) InternalNotes(ctx context.Context, v Viewer, proposalID int64) (
 	if !v.Staff() {
 		return nil, nil
 	}
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT id, COALESCE(event_id, 0), at, actor_name, note FROM proposal_internal_notes
+	rows, err := s.query(ctx, `SELECT id, COALESCE(event_id, 0), at, actor_name, note FROM proposal_internal_notes
 		WHERE proposal_id = ? ORDER BY at, id`, proposalID)
 	if err != nil {
 		return nil, fmt.Errorf("store: internal notes of %d: %w", proposalID, err)

@@ -193,6 +193,9 @@ type proposalsFigures struct {
 	status, board   loadResult
 	verify, verify2 time.Duration
 	chainOK         bool
+	// others is the share of the machine's CPU that other programs took
+	// while the loads ran (-1 where unknown).
+	others float64
 }
 
 // BenchmarkProposals starts the real portal over 5,000 proposals and
@@ -218,6 +221,9 @@ func BenchmarkProposals(b *testing.B) {
 	b.ReportMetric(ms(f.verify), "verify-10k-ms")
 	b.ReportMetric(ms(f.verify2), "hash-10k-ms")
 	b.ReportMetric(f.build.Seconds(), "build-s")
+	if f.others >= 0 {
+		b.ReportMetric(100*f.others, "others-cpu-%")
+	}
 	fmt.Fprintf(os.Stdout, "\nproposals: %d proposals, %d timeline entries, built in %s\n", benchProposals, benchEvents, f.build.Round(time.Millisecond))
 	for _, m := range []struct {
 		name string
@@ -229,6 +235,9 @@ func BenchmarkProposals(b *testing.B) {
 		}
 		fmt.Fprintf(os.Stdout, "  %-12s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (%s the 30 ms p99 target at %d connections)\n",
 			m.name, m.r.perSecond(), ms(m.r.percentile(0.5)), ms(m.r.percentile(0.99)), target, benchProposalConns)
+	}
+	if f.others >= 0 {
+		fmt.Fprintf(os.Stdout, "  other programs took %.0f%% of the machine's CPU during the loads\n", 100*f.others)
 	}
 	fmt.Fprintf(os.Stdout, "  verify a %d-entry chain: %s with reading, %s hashing alone (ok %t)\n", benchChainEntries, f.verify.Round(time.Microsecond), f.verify2.Round(time.Microsecond), f.chainOK)
 }
@@ -288,6 +297,7 @@ func measureProposals(b *testing.B, window time.Duration) proposalsFigures {
 		}
 		statusURLs = append(statusURLs, fmt.Sprintf("%s/ru/proposals/%d", base, id))
 	}
+	cpu0, cpuOK := readCPUTicks()
 	for _, t := range []struct {
 		name   string
 		dst    *loadResult
@@ -306,6 +316,10 @@ func measureProposals(b *testing.B, window time.Duration) proposalsFigures {
 			b.Errorf("%s: %d of %d requests failed, first: %s", t.name, res.errors, res.requests, res.firstErr)
 		}
 		*t.dst = res
+	}
+	f.others = -1
+	if cpu1, ok := readCPUTicks(); ok && cpuOK {
+		f.others = cpu1.othersShare(cpu0)
 	}
 	cancel()
 	select {
