@@ -10,12 +10,14 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ikco/partner-portal/db"
+	"github.com/ikco/partner-portal/docs"
 )
 
 // withDocuments gives the server a documents folder of the test's own.
@@ -493,4 +495,77 @@ func TestDocumentUpload(t *testing.T) {
 	if len(docs) != 2 {
 		t.Errorf("%d documents stored, want 2 (fixture and upload)", len(docs))
 	}
+}
+
+// recipe returns the first fenced code block of the given language in
+// the verification procedure.
+func recipe(t *testing.T, lang string) string {
+	t.Helper()
+	text := string(docs.HistoryVerification)
+	start := strings.Index(text, "```"+lang+"\n")
+	if start < 0 {
+		t.Fatalf("docs/history-verification.md has no %s block", lang)
+	}
+	text = text[start+len(lang)+4:]
+	return text[:strings.Index(text, "```")]
+}
+
+// TestHistoryRecipesVerify runs the documented jq and Python recipes on
+// a downloaded history: they accept it as is and name the entry changed
+// in a tampered copy.
+func TestHistoryRecipesVerify(t *testing.T) {
+	ts := newTestServer(t, withDocuments(t))
+	staff, _ := loginAs(t, ts, "staff")
+	inv, invUser := loginAs(t, ts, "investor")
+	fx := newProposalFixture(t, ts, invUser)
+	acceptNDA(t, ts, fx.id, invUser.ID)
+	page := fmt.Sprintf("/en/staff/proposals/%d", fx.id)
+	for i, to := range []string{"qualification", "nda_signed"} {
+		p := staffProposal(t, ts, fx.id)
+		note := fmt.Sprintf("Note %d: \"quotes\" & <tags>, кириллица, فارسی\nsecond line\ttab", i)
+		if res := staff.submit(t, page, page+"/stage", moveForm(p, to, note, "shared")); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("move: %d", res.StatusCode)
+		}
+	}
+	res := inv.get(t, fmt.Sprintf("/en/proposals/%d/history.json", fx.id))
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("history.json: %d %v", res.StatusCode, res.Header)
+	}
+	dir := t.TempDir()
+	good := filepath.Join(dir, "history.json")
+	bad := filepath.Join(dir, "tampered", "history.json")
+	if err := os.WriteFile(good, []byte(res.Body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.MkdirAll(filepath.Dir(bad), 0o700)
+	if err := os.WriteFile(bad, []byte(strings.Replace(res.Body, "Note 1:", "Note 9:", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(t *testing.T, tools []string, cmd func(file string) *exec.Cmd) {
+		for _, tool := range tools {
+			if _, err := exec.LookPath(tool); err != nil {
+				t.Skipf("%s is not installed", tool)
+			}
+		}
+		out, err := cmd(good).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "history verifies") {
+			t.Errorf("on the download: %v\n%s", err, out)
+		}
+		out, err = cmd(bad).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "entry 3 does not verify") {
+			t.Errorf("on the tampered copy: %v\n%s", err, out)
+		}
+	}
+	t.Run("jq", func(t *testing.T) {
+		run(t, []string{"sh", "jq", "sha256sum"}, func(file string) *exec.Cmd {
+			c := exec.Command("sh", "-c", recipe(t, "sh"))
+			c.Dir = filepath.Dir(file)
+			return c
+		})
+	})
+	t.Run("python", func(t *testing.T) {
+		run(t, []string{"python3"}, func(file string) *exec.Cmd {
+			return exec.Command("python3", "-c", recipe(t, "python"), file)
+		})
+	})
 }
