@@ -38,6 +38,9 @@ var auditActions = []string{
 	"password.changed", "password.change_failed", "password.reset.requested", "password.reset",
 	"session.ended", "sessions.ended_others", "account.language",
 	"user.approved", "user.rejected", "user.disabled", "user.enabled", "user.role_changed", "user.created",
+	"proposal.created", "proposal.updated", "proposal.stage", "proposal.note", "proposal.nda_accepted",
+	"proposal.question", "proposal.answer", "proposal.participant_added", "proposal.participant_removed",
+	"proposal.document_added", "proposal.feed_token", "proposal.verified", "notify.preference",
 }
 
 // doneNotices are the notices an action's redirect may ask for with

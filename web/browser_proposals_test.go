@@ -103,6 +103,14 @@ func TestBrowserProposalNegotiation(t *testing.T) {
 	}
 	runAxe(t, ctx, "participant status page")
 	screenshot(t, ctx, "proposal-3-participant")
+	// The same page in Persian: laid out right to left, still accessible.
+	visit(t, ctx, fmt.Sprintf("%s/fa/proposals/%d", base, fx.id), 200)
+	if dir := eval[string](t, ctx, `document.documentElement.dir`); dir != "rtl" {
+		t.Errorf("Persian status page: dir %q", dir)
+	}
+	runAxe(t, ctx, "fa participant status page")
+	screenshot(t, ctx, "proposal-4-participant-fa")
+	visit(t, ctx, status, 200)
 	clickAndWait(t, ctx, "[data-testid=history-link]")
 	if eval[int](t, ctx, `document.querySelectorAll('[data-testid=chain-ok]').length`) != 1 {
 		t.Error("history page does not say the chain verifies")

@@ -569,3 +569,50 @@ func TestHistoryRecipesVerify(t *testing.T) {
 		})
 	})
 }
+
+// TestProposalRoutesRefuseBadInput sends every proposal route malformed
+// ids, queries and forms as staff and as a participant: refusals, never a
+// 500.
+func TestProposalRoutesRefuseBadInput(t *testing.T) {
+	ts := newTestServer(t, withDocuments(t))
+	staff, _ := loginAs(t, ts, "staff")
+	inv, invUser := loginAs(t, ts, "investor")
+	fx := newProposalFixture(t, ts, invUser)
+	acceptNDA(t, ts, fx.id, invUser.ID)
+	ids := []string{fmt.Sprint(fx.id), "abc", "0", "-1", "99999999999999999999", "1e3"}
+	queries := []string{"", "?kind=zzz", "?market=%ff", "?owner=x", "?owner=-5", "?token=" + strings.Repeat("a", 300), "?view=1", "?done=<script>", "?feed=" + strings.Repeat("z", 200)}
+	forms := []url.Values{
+		{},
+		{"note": {"\xff\xfe"}, "question": {"\xff"}, "answer": {"\xff"}, "email": {"\xff"}, "company": {"\xff"}},
+		{"note": {strings.Repeat("x", 50000)}, "question": {strings.Repeat("я", 10000)}, "to": {"signed"}, "from": {"new"}, "version": {"-1"}},
+		{"version": {"99999999999999999999"}, "from": {"qualification"}, "to": {"nda_signed"}, "note": {"ok"}, "next_due": {"2026-13-45"}},
+		{"kind": {"zzz"}, "volume": {"-5"}, "invest_min": {"9"}, "invest_max": {"1"}, "owner": {"abc"}, "next_due": {"yesterday"}, "title_en": {"\u202eevil"}},
+		{"notify": {"sometimes"}, "agree": {"1"}, "nda_version": {"x"}, "faq": {"1"}},
+	}
+	for key := range policy {
+		method, path, _ := strings.Cut(key, " ")
+		if !strings.Contains(path, "proposal") && !strings.Contains(path, "pipeline") && !strings.Contains(path, "notifications") {
+			continue
+		}
+		for _, id := range ids {
+			p := strings.NewReplacer(":id", id, ":doc", id, ":qid", id, ":uid", id).Replace(path)
+			for _, cl := range []*client{staff, inv} {
+				if method == http.MethodGet {
+					for _, q := range queries {
+						if res := cl.get(t, "/en"+p+q); res.StatusCode >= 500 {
+							t.Errorf("GET %s%s: %d", p, q, res.StatusCode)
+						}
+					}
+					continue
+				}
+				tok := cl.csrfFrom(t, "/en/notifications")
+				for _, f := range forms {
+					f.Set("csrf", tok)
+					if res := cl.post(t, "/en"+p, f); res.StatusCode >= 500 {
+						t.Errorf("POST %s %v: %d", p, f, res.StatusCode)
+					}
+				}
+			}
+		}
+	}
+}
