@@ -3,12 +3,20 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/ikco/partner-portal/static"
 )
+
+// gzipWriters keeps compressors between responses: a new one allocates
+// its whole state (about a megabyte) each time.
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+	return zw
+}}
 
 // render writes a templ component as the response with the given status.
 // It renders into a buffer first so a failing component becomes a clean
@@ -26,9 +34,11 @@ func render(c echo.Context, status int, component templ.Component) error {
 	body := buf.Bytes()
 	if c.Get("cachebuf") == nil && buf.Len() > 1024 && static.AcceptsGzip(c.Request()) {
 		var zb bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&zb, gzip.BestSpeed)
+		zw := gzipWriters.Get().(*gzip.Writer)
+		zw.Reset(&zb)
 		_, _ = zw.Write(body)
 		_ = zw.Close()
+		gzipWriters.Put(zw)
 		h.Set("Content-Encoding", "gzip")
 		h.Add("Vary", "Accept-Encoding")
 		body = zb.Bytes()
