@@ -218,3 +218,46 @@ func TestBoardFollowsMoves(t *testing.T) {
 }
 
 func isErr(err, target error) bool { return err != nil && errors.Is(err, target) }
+
+// TestNDANewVersionClosesTheGate: a changed NDA text is a new version,
+// which participants must accept again before details open; an edit
+// against a stale version is a conflict.
+func TestNDANewVersionClosesTheGate(t *testing.T) {
+	s, p := newProposalsStore(t)
+	ctx := context.Background()
+	in := ProposalInput{Kind: "joint_venture", Market: "ru", Visibility: "private", Currency: "EUR", Title: L10n{EN: "JV"}, NDAText: "first text"}
+	var id int64
+	err := s.Tx(ctx, func(tx *Tx) error {
+		var err error
+		if id, err = tx.CreateProposal(in, p.staff, time.Now()); err != nil {
+			return err
+		}
+		if err := tx.AddParticipant(id, p.investor.ID, "Inv", time.Now()); err != nil {
+			return err
+		}
+		return tx.AcceptNDA(id, p.investor.ID, "h", "192.0.2.1", "ua", time.Now())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pr, _ := s.ProposalFor(ctx, viewerOf(p.investor), id); !pr.NDAAccepted || pr.NDAVersion != 1 {
+		t.Fatalf("after accepting: %+v", pr)
+	}
+	if err := s.Tx(ctx, func(tx *Tx) error { return tx.AcceptNDA(id, p.outsider.ID, "h", "", "", time.Now()) }); !errors.Is(err, ErrNotFound) {
+		t.Errorf("an outsider accepting: %v, want ErrNotFound", err)
+	}
+	in.NDAText = "second text"
+	if err := s.Tx(ctx, func(tx *Tx) error { return tx.UpdateProposal(id, 1, in, time.Now()) }); err != nil {
+		t.Fatal(err)
+	}
+	pr, _ := s.ProposalFor(ctx, viewerOf(p.investor), id)
+	if pr.NDAAccepted || pr.NDAVersion != 2 {
+		t.Errorf("after a new NDA text: accepted %v version %d, want false 2", pr.NDAAccepted, pr.NDAVersion)
+	}
+	if err := s.Tx(ctx, func(tx *Tx) error { return tx.UpdateProposal(id, 1, in, time.Now()) }); !errors.Is(err, ErrConflict) {
+		t.Errorf("stale edit: %v, want ErrConflict", err)
+	}
+	if docs, _ := s.Documents(ctx, viewerOf(p.investor), id); docs != nil {
+		t.Errorf("documents past a closed gate: %v", docs)
+	}
+}
