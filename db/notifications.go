@@ -23,10 +23,16 @@ type Notification struct {
 	ReadAt     time.Time
 }
 
-// Notify adds an entry to a person's notification list.
-func (t *Tx) Notify(userID int64, kind string, proposalID int64, detail string, now time.Time) error {
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO notifications(user_id, kind, proposal_id, detail, created_at) VALUES (?, ?, ?, ?, ?)`,
-		userID, kind, proposalID, detail, fmtTime(now))
+// Notify adds an entry to a person's notification list. Only entries for
+// the daily digest wait for it; the others are marked digested at once,
+// so a person who switches to the digest later is not sent old news.
+func (t *Tx) Notify(userID int64, kind string, proposalID int64, detail string, forDigest bool, now time.Time) error {
+	var digested any = fmtTime(now)
+	if forDigest {
+		digested = nil
+	}
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO notifications(user_id, kind, proposal_id, detail, created_at, digested_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		userID, kind, proposalID, detail, fmtTime(now), digested)
 	if err != nil {
 		return fmt.Errorf("store: notify %d: %w", userID, err)
 	}

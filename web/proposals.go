@@ -740,7 +740,7 @@ func (s *Server) notifyParticipants(tx *db.Tx, p db.Proposal, kind, detail, note
 		if only != 0 && pa.UserID != only {
 			continue
 		}
-		if err := tx.Notify(pa.UserID, kind, p.ID, detail, s.now()); err != nil {
+		if err := tx.Notify(pa.UserID, kind, p.ID, detail, pa.Notify == "digest", s.now()); err != nil {
 			return err
 		}
 		if pa.Notify != "immediate" {

@@ -408,6 +408,12 @@ func TestNotificationsAndDigest(t *testing.T) {
 	if !strings.Contains(pm.Text, "Stage changed to Qualification") || !strings.Contains(pm.Text, "Test proposal") {
 		t.Errorf("digest text:\n%s", pm.Text)
 	}
+	// Switching to the digest later does not send old news again.
+	immCl.submit(t, "/en/notifications", "/en/notifications/preference", url.Values{"notify": {"digest"}})
+	now.advance(24 * time.Hour)
+	if n, _ := ts.SendDigests(context.Background(), now.now()); n != 0 {
+		t.Errorf("digest after switching sent %d mails of old news, want 0", n)
+	}
 	// Reading clears the count.
 	digCl.submit(t, "/en/notifications", "/en/notifications/read", nil)
 	if digCl.get(t, "/en/notifications").doc(t).Find("[data-testid=unread-count]").Length() != 0 {
