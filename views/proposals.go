@@ -234,6 +234,8 @@ type BoardVM struct {
 	Reset    string
 	NoticeID string
 	ErrorID  string
+	// ErrorData fills the error message's template.
+	ErrorData []any
 }
 
 // BoardColumnVM is one stage of the board.

@@ -456,7 +456,7 @@ func (s *Server) handleProposalStage(c echo.Context) error {
 	}
 	refuse := func(status int, msg string, data ...any) error {
 		if board {
-			return s.renderBoard(c, status, "", msg)
+			return s.renderBoard(c, status, "", msg, data...)
 		}
 		return s.renderStaffProposal(c, status, p, func(vm *views.StaffProposalVM) {
 			vm.ErrorID, vm.ErrorData = msg, data
@@ -781,7 +781,7 @@ func (s *Server) handlePipeline(c echo.Context) error {
 	return s.renderBoard(c, http.StatusOK, proposalNotices[c.QueryParam("done")], "")
 }
 
-func (s *Server) renderBoard(c echo.Context, status int, notice, errID string) error {
+func (s *Server) renderBoard(c echo.Context, status int, notice, errID string, errData ...any) error {
 	ctx := c.Request().Context()
 	lang := i18n.Lang(ctx)
 	bq, err := parseBoardQuery(c.QueryParams())
@@ -798,7 +798,7 @@ func (s *Server) renderBoard(c echo.Context, status int, notice, errID string) e
 	}
 	now := s.now()
 	vm := views.BoardVM{Kind: options(db.ProposalKinds, bq.Kind, "proposal.kind.", "filter.any"), Market: options(db.ProposalMarkets, bq.Market, "market.", "filter.any"),
-		Filtered: bq != (boardQuery{}), Reset: i18n.Href(ctx, "/staff/pipeline"), NoticeID: notice, ErrorID: errID}
+		Filtered: bq != (boardQuery{}), Reset: i18n.Href(ctx, "/staff/pipeline"), NoticeID: notice, ErrorID: errID, ErrorData: errData}
 	vm.Owner = []views.OptionVM{{Value: "", LabelID: "filter.any", Selected: bq.Owner == 0}}
 	for _, u := range staff {
 		vm.Owner = append(vm.Owner, views.OptionVM{Value: idString(u.ID), Label: u.FullName, Selected: bq.Owner == u.ID})

@@ -622,3 +622,26 @@ func TestProposalRoutesRefuseBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestBoardMoveConflict: a move from the board made against a stale
+// version shows the board with the conflict and the current stage.
+func TestBoardMoveConflict(t *testing.T) {
+	ts := newTestServer(t, withDocuments(t))
+	cl, _ := loginAs(t, ts, "staff")
+	fx := newProposalFixture(t, ts)
+	p := staffProposal(t, ts, fx.id)
+	action := fmt.Sprintf("/en/staff/proposals/%d/stage", fx.id)
+	f := moveForm(p, "qualification", "From the board", "internal")
+	f.Set("return", "board")
+	if res := cl.submit(t, "/en/staff/pipeline", action, f); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/en/staff/pipeline") {
+		t.Fatalf("board move: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	f.Set("to", "withdrawn")
+	res := cl.submit(t, "/en/staff/pipeline", action, f)
+	if msg := res.doc(t).Find("[data-testid=action-error]").Text(); res.StatusCode != http.StatusConflict || !strings.Contains(msg, "Qualification") {
+		t.Errorf("stale board move: %d %q", res.StatusCode, msg)
+	}
+	if n := res.doc(t).Find("[data-testid=board-column][data-stage=qualification] [data-testid=board-card]").Length(); n != 1 {
+		t.Errorf("board shows %d cards in Qualification after the move, want 1", n)
+	}
+}
