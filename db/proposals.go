@@ -174,31 +174,42 @@ func (s *Store) ProposalFor(ctx context.Context, v Viewer, id int64) (Proposal, 
 	return p, nil
 }
 
-// ListVisibleProposals returns the proposals whose teaser the viewer may
-// see: public ones for everyone, members-only ones for approved members,
-// and those the viewer takes part in; staff see all. Newest first.
-func (s *Store) ListVisibleProposals(ctx context.Context, v Viewer, limit int) ([]Proposal, error) {
+// ListVisibleProposals returns a page of the proposals whose teaser the
+// viewer may see: public ones for everyone, members-only ones for approved
+// members, and those the viewer takes part in; staff see all. Newest
+// first, with the number of all of them.
+func (s *Store) ListVisibleProposals(ctx context.Context, v Viewer, page, perPage int) ([]Proposal, int, error) {
+	if perPage <= 0 {
+		perPage = 50
+	}
+	if page < 1 {
+		page = 1
+	}
+	const where = `WHERE ? OR p.visibility = 'public' OR (? AND p.visibility = 'members')
+			OR EXISTS (SELECT 1 FROM proposal_participants sp WHERE sp.proposal_id = p.id AND sp.user_id = ?)`
+	var total int
+	if err := s.queryRow(ctx, `SELECT count(*) FROM proposals p `+where, v.Staff(), v.Member(), v.ID).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count proposals: %w", err)
+	}
 	var part int
 	rows, err := s.query(ctx, `SELECT `+proposalCols+`,
 		EXISTS (SELECT 1 FROM proposal_participants x WHERE x.proposal_id = p.id AND x.user_id = ?)
-		FROM proposals p
-		WHERE ? OR p.visibility = 'public' OR (? AND p.visibility = 'members')
-			OR EXISTS (SELECT 1 FROM proposal_participants sp WHERE sp.proposal_id = p.id AND sp.user_id = ?)
-		ORDER BY p.created_at DESC, p.id DESC LIMIT ?`, v.ID, v.Staff(), v.Member(), v.ID, limit)
+		FROM proposals p `+where+`
+		ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?`, v.ID, v.Staff(), v.Member(), v.ID, perPage, (page-1)*perPage)
 	if err != nil {
-		return nil, fmt.Errorf("store: list proposals: %w", err)
+		return nil, 0, fmt.Errorf("store: list proposals: %w", err)
 	}
 	defer rows.Close()
 	var out []Proposal
 	for rows.Next() {
 		p, err := scanProposal(rows, &part)
 		if err != nil {
-			return nil, fmt.Errorf("store: list proposals: %w", err)
+			return nil, 0, fmt.Errorf("store: list proposals: %w", err)
 		}
 		p.Participant = part == 1
 		out = append(out, p)
 	}
-	return out, rows.Err()
+	return out, total, rows.Err()
 }
 
 // BoardFilter narrows the staff pipeline board.

@@ -53,7 +53,7 @@ func TestLoadDemoProposals(t *testing.T) {
 	if again, err := s.LoadDemoProposals(ctx, p.staff, p.investor, p.partner, time.Now()); err != nil || again {
 		t.Errorf("second load = %v, %v; want false", again, err)
 	}
-	all, err := s.ListVisibleProposals(ctx, viewerOf(p.staff), 100)
+	all, _, err := s.ListVisibleProposals(ctx, viewerOf(p.staff), 1, 100)
 	if err != nil || len(all) < 3 || len(all) > 5 {
 		t.Fatalf("staff see %d demo proposals (%v), want 3–5", len(all), err)
 	}
@@ -63,7 +63,7 @@ func TestLoadDemoProposals(t *testing.T) {
 			t.Errorf("proposal %d: %+v %v", pr.ID, check, err)
 		}
 	}
-	mine, _ := s.ListVisibleProposals(ctx, viewerOf(p.investor), 100)
+	mine, _, _ := s.ListVisibleProposals(ctx, viewerOf(p.investor), 1, 100)
 	var part int
 	for _, pr := range mine {
 		if pr.Participant {
@@ -112,8 +112,8 @@ func TestProposalScoping(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			list, err := s.ListVisibleProposals(ctx, c.v, 100)
-			if err != nil || len(list) != c.listed {
+			list, total, err := s.ListVisibleProposals(ctx, c.v, 1, 100)
+			if err != nil || len(list) != c.listed || total != c.listed {
 				t.Errorf("lists %d, want %d (%v)", len(list), c.listed, err)
 			}
 			_, err = s.ProposalFor(ctx, c.v, ids["private"])

@@ -22,8 +22,9 @@ type ProposalCardVM struct {
 
 // ProposalListVM is the public list of proposals.
 type ProposalListVM struct {
-	Items  []ProposalCardVM
-	Member bool
+	Items      []ProposalCardVM
+	Member     bool
+	Pagination PaginationVM
 }
 
 // StageStepVM is one step of the progress track.
@@ -206,10 +207,12 @@ type NDAVM struct {
 
 // StaffProposalListVM is the staff list of proposals.
 type StaffProposalListVM struct {
-	Items     []StaffProposalRowVM
-	NewHref   string
-	BoardHref string
-	NoticeID  string
+	Items      []StaffProposalRowVM
+	NewHref    string
+	BoardHref  string
+	NoticeID   string
+	Total      int
+	Pagination PaginationVM
 }
 
 // StaffProposalRowVM is a row of the staff list.

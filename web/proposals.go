@@ -29,8 +29,8 @@ import (
 const (
 	maxNoteLen     = 4000
 	maxQuestionLen = 4000
-	// proposalListLimit bounds the public list.
-	proposalListLimit = 200
+	// proposalsPerPage is the length of a page of the proposal lists.
+	proposalsPerPage = 24
 	// boardPerStage bounds the cards of a board column.
 	boardPerStage = 20
 )
@@ -227,11 +227,25 @@ func (s *Server) handleProposalList(c echo.Context) error {
 	ctx := c.Request().Context()
 	lang := i18n.Lang(ctx)
 	v := dbViewer(c)
-	ps, err := s.store.ListVisibleProposals(ctx, v, proposalListLimit)
+	page, err := pageParam(c.QueryParams())
 	if err != nil {
 		return err
 	}
-	vm := views.ProposalListVM{Member: v.Member()}
+	ps, total, err := s.store.ListVisibleProposals(ctx, v, page, proposalsPerPage)
+	if err != nil {
+		return err
+	}
+	pages := max(1, (total+proposalsPerPage-1)/proposalsPerPage)
+	if page > pages {
+		return echo.ErrNotFound
+	}
+	base := i18n.Href(ctx, "/proposals")
+	vm := views.ProposalListVM{Member: v.Member(), Pagination: pagination(page, pages, func(p int) string {
+		if p == 1 {
+			return base
+		}
+		return base + "?page=" + strconv.Itoa(p)
+	})}
 	for _, p := range ps {
 		card := views.ProposalCardVM{ID: p.ID, Title: textVM(p.Title.In(lang), lang), Kind: p.Kind, Market: p.Market, Stage: p.Stage, Participant: p.Participant}
 		if v.Member() {

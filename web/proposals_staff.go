@@ -35,11 +35,26 @@ func (s *Server) staffHref(c echo.Context, id int64, rest string) string {
 func (s *Server) handleStaffProposalList(c echo.Context) error {
 	ctx := c.Request().Context()
 	lang := i18n.Lang(ctx)
-	ps, err := s.store.ListVisibleProposals(ctx, dbViewer(c), 500)
+	page, err := pageParam(c.QueryParams())
 	if err != nil {
 		return err
 	}
-	vm := views.StaffProposalListVM{NoticeID: proposalNotices[c.QueryParam("done")]}
+	ps, total, err := s.store.ListVisibleProposals(ctx, dbViewer(c), page, adminPerPage)
+	if err != nil {
+		return err
+	}
+	pages := pageCount(total)
+	if page > pages {
+		return echo.ErrNotFound
+	}
+	base := i18n.Href(ctx, "/staff/proposals")
+	vm := views.StaffProposalListVM{NoticeID: proposalNotices[c.QueryParam("done")], Total: total,
+		Pagination: pagination(page, pages, func(p int) string {
+			if p == 1 {
+				return base
+			}
+			return base + "?page=" + strconv.Itoa(p)
+		})}
 	for _, p := range ps {
 		vm.Items = append(vm.Items, views.StaffProposalRowVM{Href: s.staffHref(c, p.ID, ""), Title: textVM(p.Title.In(lang), lang),
 			Kind: p.Kind, Market: p.Market, Stage: p.Stage, Partner: p.Partner, Owner: p.OwnerName, StageSince: p.StageSince})

@@ -586,7 +586,7 @@ func TestProposalRoutesRefuseBadInput(t *testing.T) {
 	fx := newProposalFixture(t, ts, invUser)
 	acceptNDA(t, ts, fx.id, invUser.ID)
 	ids := []string{fmt.Sprint(fx.id), "abc", "0", "-1", "99999999999999999999", "1e3"}
-	queries := []string{"", "?kind=zzz", "?market=%ff", "?owner=x", "?owner=-5", "?token=" + strings.Repeat("a", 300), "?view=1", "?done=<script>", "?feed=" + strings.Repeat("z", 200)}
+	queries := []string{"", "?kind=zzz", "?market=%ff", "?owner=x", "?owner=-5", "?token=" + strings.Repeat("a", 300), "?view=1", "?done=<script>", "?page=0", "?page=99999", "?page=abc", "?feed=" + strings.Repeat("z", 200)}
 	forms := []url.Values{
 		{},
 		{"note": {"\xff\xfe"}, "question": {"\xff"}, "answer": {"\xff"}, "email": {"\xff"}, "company": {"\xff"}},
