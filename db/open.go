@@ -128,6 +128,11 @@ func NewStore(ctx context.Context, d *DB) (*Store, error) {
 	return s, nil
 }
 
+// ProposalsVersion is the proposals version: every committed change to a
+// proposal, its participants or its timeline increments it, so what was
+// derived from proposals under an older version is stale.
+func (s *Store) ProposalsVersion() int64 { return s.proposals.Load() }
+
 // DB returns the underlying database, for health checks and tools.
 func (s *Store) DB() *DB { return s.db }
 

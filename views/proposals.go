@@ -93,29 +93,32 @@ type ChainCheckVM struct {
 
 // ProposalPageVM is the participant's status page of a proposal.
 type ProposalPageVM struct {
-	ID            int64
-	Title         TextVM
-	Summary       TextVM
-	Kind          string
-	Market        string
-	Region        string
-	Models        string
-	Volume        int
-	InvestMin     i18n.Money
-	InvestMax     i18n.Money
-	KeyTerms      string
-	Stage         string
-	Closed        bool
-	Track         []StageStepVM
-	StageSince    time.Time
-	NextStep      string
-	NextDue       time.Time
-	Open          bool // past the NDA gate (or staff)
-	NDAText       string
-	NDAVersion    int
-	NDAAction     string
-	Participants  []ParticipantVM
-	Events        []EventVM
+	ID           int64
+	Title        TextVM
+	Summary      TextVM
+	Kind         string
+	Market       string
+	Region       string
+	Models       string
+	Volume       int
+	InvestMin    i18n.Money
+	InvestMax    i18n.Money
+	KeyTerms     string
+	Stage        string
+	Closed       bool
+	Track        []StageStepVM
+	StageSince   time.Time
+	NextStep     string
+	NextDue      time.Time
+	Open         bool // past the NDA gate (or staff)
+	NDAText      string
+	NDAVersion   int
+	NDAAction    string
+	Participants []ParticipantVM
+	Events       []EventVM
+	// TimelineHTML, when set, is the participants' timeline already
+	// rendered (it is the same for all of them), used instead of Events.
+	TimelineHTML  []byte
 	Documents     []DocumentVM
 	Questions     []QuestionVM
 	AskAction     string

@@ -986,7 +986,7 @@ func StaffProposalPage(m PageMeta, vm StaffProposalVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = timeline(vm.P.Events, true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Timeline(vm.P.Events, true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -159,15 +160,40 @@ func (s *Server) proposalPageVM(c echo.Context, p db.Proposal) (views.ProposalPa
 	if v.Staff() {
 		vm.StaffHref = i18n.Href(ctx, "/staff/proposals/"+idString(p.ID))
 	}
-	events, err := s.store.Timeline(ctx, v, p.ID)
-	if err != nil {
-		return vm, err
+	if v.Staff() {
+		events, err := s.store.Timeline(ctx, v, p.ID)
+		if err != nil {
+			return vm, err
+		}
+		vm.Track = track(p.Stage, lastOpenStage(events))
+		vm.Events = eventVMs(events)
+	} else {
+		// A participant's timeline is the same for all of them: rendered
+		// once per proposals version and language. The version is read
+		// before the timeline, so a change committed meanwhile is never
+		// filed under the new version.
+		version := s.store.ProposalsVersion()
+		e, ok := s.timelines.get(p.ID, lang, version)
+		if !ok {
+			events, err := s.store.Timeline(ctx, v, p.ID)
+			if err != nil {
+				return vm, err
+			}
+			var buf bytes.Buffer
+			if err := views.Timeline(eventVMs(events), false).Render(ctx, &buf); err != nil {
+				return vm, err
+			}
+			e = timelineEntry{version: version, html: buf.Bytes(), lastOpen: lastOpenStage(events)}
+			s.timelines.put(p.ID, lang, e)
+		}
+		vm.Track = track(p.Stage, e.lastOpen)
+		if vm.Open {
+			vm.TimelineHTML = e.html
+		}
 	}
-	vm.Track = track(p.Stage, lastOpenStage(events))
 	if !vm.Open {
 		return vm, nil
 	}
-	vm.Events = eventVMs(events)
 	people, err := s.store.Participants(ctx, v, p.ID)
 	if err != nil {
 		return vm, err

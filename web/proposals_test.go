@@ -645,3 +645,29 @@ func TestBoardMoveConflict(t *testing.T) {
 		t.Errorf("board shows %d cards in Qualification after the move, want 1", n)
 	}
 }
+
+// TestParticipantTimelineFollowsChanges: the participants' timeline,
+// rendered once and kept, shows a shared note posted after it was kept,
+// and never an internal one.
+func TestParticipantTimelineFollowsChanges(t *testing.T) {
+	ts := newTestServer(t, withDocuments(t))
+	staff, _ := loginAs(t, ts, "staff")
+	inv, invUser := loginAs(t, ts, "investor")
+	fx := newProposalFixture(t, ts, invUser)
+	acceptNDA(t, ts, fx.id, invUser.ID)
+	status := fmt.Sprintf("/en/proposals/%d", fx.id)
+	page := fmt.Sprintf("/en/staff/proposals/%d", fx.id)
+	notes := func() string { return inv.get(t, status).doc(t).Find("[data-testid=timeline]").Text() }
+	if got := notes(); !strings.Contains(got, "Proposal opened") {
+		t.Fatalf("timeline: %q", got)
+	}
+	staff.submit(t, page, page+"/notes", url.Values{"note": {"Shared after the first look"}, "visibility": {"shared"}})
+	staff.submit(t, page, page+"/notes", url.Values{"note": {"Internal after the first look"}, "visibility": {"internal"}})
+	got := notes()
+	if !strings.Contains(got, "Shared after the first look") || strings.Contains(got, "Internal after") {
+		t.Errorf("timeline after notes: %q", got)
+	}
+	if ru := inv.get(t, "/ru/proposals/"+fmt.Sprint(fx.id)).doc(t).Find("[data-testid=timeline]").Text(); !strings.Contains(ru, "Предложение открыто") {
+		t.Errorf("Russian timeline: %q", ru)
+	}
+}

@@ -82,6 +82,8 @@ type Server struct {
 	sessions *sessionStore
 	hasher   *hasher
 	limits   *limiters
+	// timelines are participants' rendered timelines, per proposals version.
+	timelines timelineCache
 	// mailWake, when set, wakes the outbox sender after a mail is queued.
 	mailWake chan<- struct{}
 }
