@@ -232,14 +232,15 @@ type StaffProposalRowVM struct {
 
 // BoardVM is the staff pipeline board.
 type BoardVM struct {
-	Columns  []BoardColumnVM
-	Kind     []OptionVM
-	Market   []OptionVM
-	Owner    []OptionVM
-	Filtered bool
-	Reset    string
-	NoticeID string
-	ErrorID  string
+	// ColumnsHTML is BoardColumns rendered.
+	ColumnsHTML []byte
+	Kind        []OptionVM
+	Market      []OptionVM
+	Owner       []OptionVM
+	Filtered    bool
+	Reset       string
+	NoticeID    string
+	ErrorID     string
 	// ErrorData fills the error message's template.
 	ErrorData []any
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -803,10 +804,6 @@ func (s *Server) renderBoard(c echo.Context, status int, notice, errID string, e
 	if err != nil {
 		return err
 	}
-	cols, err := s.store.Board(ctx, dbViewer(c), db.BoardFilter{Kind: bq.Kind, Market: bq.Market, OwnerID: bq.Owner, PerStage: boardPerStage})
-	if err != nil {
-		return err
-	}
 	staff, err := s.store.StaffUsers(ctx)
 	if err != nil {
 		return err
@@ -818,21 +815,45 @@ func (s *Server) renderBoard(c echo.Context, status int, notice, errID string, e
 	for _, u := range staff {
 		vm.Owner = append(vm.Owner, views.OptionVM{Value: idString(u.ID), Label: u.FullName, Selected: bq.Owner == u.ID})
 	}
-	moves := map[string][]views.OptionVM{}
-	for st, tos := range db.StageMoves {
-		for _, to := range tos {
-			moves[st] = append(moves[st], views.OptionVM{Value: to, LabelID: "proposal.stage." + to})
+	// The columns are the same for every staff member but for the CSRF
+	// token of their forms: rendered once per proposals version, language,
+	// filter and ten minutes (days in stage move on), with a stand-in
+	// token replaced per response.
+	key := boardKey{lang: lang, q: bq, version: s.store.ProposalsVersion(), slot: now.Truncate(10 * time.Minute).Unix()}
+	html, ok := s.boards.get(key)
+	if !ok {
+		cols, err := s.store.Board(ctx, dbViewer(c), db.BoardFilter{Kind: bq.Kind, Market: bq.Market, OwnerID: bq.Owner, PerStage: boardPerStage})
+		if err != nil {
+			return err
 		}
-	}
-	for _, col := range cols {
-		cv := views.BoardColumnVM{Stage: col.Stage, Count: col.Count, More: col.Count - len(col.Cards)}
-		for _, p := range col.Cards {
-			cv.Cards = append(cv.Cards, views.BoardCardVM{ID: p.ID, Href: s.staffHref(c, p.ID, ""), Title: textVM(p.Title.In(lang), lang),
-				Partner: p.Partner, Volume: p.VolumePerYear, Value: investMoney(p.InvestMax, p.Currency), Days: int(now.Sub(p.StageSince) / (24 * time.Hour)),
-				Stage: p.Stage, Version: p.Version, MoveAction: s.staffHref(c, p.ID, "/stage"), Moves: moves[p.Stage]})
+		moves := map[string][]views.OptionVM{}
+		for st, tos := range db.StageMoves {
+			for _, to := range tos {
+				moves[st] = append(moves[st], views.OptionVM{Value: to, LabelID: "proposal.stage." + to})
+			}
 		}
-		vm.Columns = append(vm.Columns, cv)
+		var colVMs []views.BoardColumnVM
+		for _, col := range cols {
+			cv := views.BoardColumnVM{Stage: col.Stage, Count: col.Count, More: col.Count - len(col.Cards)}
+			for _, p := range col.Cards {
+				cv.Cards = append(cv.Cards, views.BoardCardVM{ID: p.ID, Href: s.staffHref(c, p.ID, ""), Title: textVM(p.Title.In(lang), lang),
+					Partner: p.Partner, Volume: p.VolumePerYear, Value: investMoney(p.InvestMax, p.Currency), Days: int(now.Sub(p.StageSince) / (24 * time.Hour)),
+					Stage: p.Stage, Version: p.Version, MoveAction: s.staffHref(c, p.ID, "/stage"), Moves: moves[p.Stage]})
+			}
+			colVMs = append(colVMs, cv)
+		}
+		var buf bytes.Buffer
+		rctx := views.WithSession(ctx, views.CurrentUser(ctx), s.boards.standIn)
+		if err := views.BoardColumns(colVMs).Render(rctx, &buf); err != nil {
+			return err
+		}
+		html = buf.Bytes()
+		s.boards.put(key, html)
 	}
+	if tok := views.CSRFToken(ctx); tok != "" {
+		html = bytes.ReplaceAll(html, []byte(s.boards.standIn), []byte(tok))
+	}
+	vm.ColumnsHTML = html
 	m := s.adminMeta(c, "board.title")
 	c.Response().Header().Set("Cache-Control", "private, no-store")
 	return render(c, status, views.BoardPage(m, vm))

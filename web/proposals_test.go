@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/ikco/partner-portal/db"
 	"github.com/ikco/partner-portal/docs"
 )
@@ -643,6 +645,21 @@ func TestBoardMoveConflict(t *testing.T) {
 	}
 	if n := res.doc(t).Find("[data-testid=board-column][data-stage=qualification] [data-testid=board-card]").Length(); n != 1 {
 		t.Errorf("board shows %d cards in Qualification after the move, want 1", n)
+	}
+	// The board's columns are kept rendered; every form on it still
+	// carries the viewer's own token.
+	other, _ := loginAs(t, ts, "staff")
+	for _, cl := range []*client{cl, other} {
+		board := cl.get(t, "/en/staff/pipeline")
+		want := board.doc(t).Find("input[name=csrf]").First().AttrOr("value", "")
+		board.doc(t).Find("[data-testid=board-card] input[name=csrf]").Each(func(_ int, in *goquery.Selection) {
+			if in.AttrOr("value", "") != want {
+				t.Errorf("a card form carries %q, want the viewer's token", in.AttrOr("value", ""))
+			}
+		})
+		if strings.Contains(board.Body, "stand-in") {
+			t.Error("the stand-in token reached a page")
+		}
 	}
 }
 

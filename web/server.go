@@ -84,6 +84,8 @@ type Server struct {
 	limits   *limiters
 	// timelines are participants' rendered timelines, per proposals version.
 	timelines timelineCache
+	// boards are the board's rendered columns.
+	boards *boardCache
 	// mailWake, when set, wakes the outbox sender after a mail is queued.
 	mailWake chan<- struct{}
 }
@@ -130,6 +132,7 @@ func NewServer(d Deps) *Server {
 		cache:   newPageCache(d.Config.PageCacheEntries, d.Store.ContentVersion),
 		hasher:  newHasher(d.Config.HashConcurrency),
 		limits:  newLimiters(d.Now),
+		boards:  newBoardCache(),
 	}
 	s.sessions = newSessionStore(d.Store, d.Config.SessionKeys, d.Config.SecureCookies, d.Config.IdleTimeout, d.Config.SessionLifetime, d.Now)
 	e := echo.New()
