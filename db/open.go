@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"sync/atomic"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
@@ -106,6 +107,14 @@ type Store struct {
 	// version is the public content version; every publish increments it so
 	// cached public pages made before it are never served again.
 	version atomic.Int64
+	// stmts are the reader pool's prepared statements, by query text.
+	stmts sync.Map
+	// proposals is the proposals version: every committed change to
+	// proposals, their participants or timelines increments it, which
+	// invalidates the board cache.
+	proposals atomic.Int64
+	boardMu   sync.Mutex
+	boards    map[string]cachedBoard
 }
 
 // NewStore wraps an opened, migrated database and loads the content version.
@@ -118,6 +127,11 @@ func NewStore(ctx context.Context, d *DB) (*Store, error) {
 	s.version.Store(v)
 	return s, nil
 }
+
+// ProposalsVersion is the proposals version: every committed change to a
+// proposal, its participants or its timeline increments it, so what was
+// derived from proposals under an older version is stale.
+func (s *Store) ProposalsVersion() int64 { return s.proposals.Load() }
 
 // DB returns the underlying database, for health checks and tools.
 func (s *Store) DB() *DB { return s.db }

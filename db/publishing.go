@@ -13,8 +13,9 @@ import (
 
 // Errors of the publishing workflow; each is shown to staff as a message.
 var (
-	// ErrConflict: the entry was saved by someone else since it was opened.
-	ErrConflict = errors.New("entry changed since it was opened")
+	// ErrConflict: a change made against a version of an entry (a
+	// catalogue entry, a proposal) that someone else has changed since.
+	ErrConflict = errors.New("changed meanwhile by someone else")
 	// ErrSlugTaken: another model uses (or used) the slug.
 	ErrSlugTaken = errors.New("slug is taken")
 	// ErrNotReady: the draft lacks what a public page needs.

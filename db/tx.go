@@ -34,6 +34,9 @@ type Tx struct {
 	ctx context.Context
 	// published is set when the transaction changed public content.
 	published bool
+	// proposalsChanged is set when it changed proposals, which moves the
+	// proposals version on after the commit.
+	proposalsChanged bool
 }
 
 // Tx runs fn in one writer transaction (BEGIN IMMEDIATE) and commits it
@@ -47,6 +50,9 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	})
 	if err != nil {
 		return err
+	}
+	if t.proposalsChanged {
+		s.proposals.Add(1)
 	}
 	if t.published {
 		return s.reloadVersion(ctx)

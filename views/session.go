@@ -8,6 +8,8 @@ type UserVM struct {
 	Name  string
 	Email string
 	Role  string
+	// Unread is how many notifications the person has not read.
+	Unread int
 }
 
 type sessionKey struct{}

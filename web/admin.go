@@ -42,6 +42,9 @@ var auditActions = []string{
 	"catalogue.archived", "catalogue.scheduled", "catalogue.schedule_canceled",
 	"catalogue.scheduled_publish", "catalogue.scheduled_unpublish",
 	"media.uploaded", "media.replaced", "media.deleted",
+	"proposal.created", "proposal.updated", "proposal.stage", "proposal.note", "proposal.nda_accepted",
+	"proposal.question", "proposal.answer", "proposal.participant_added", "proposal.participant_removed",
+	"proposal.document_added", "proposal.feed_token", "proposal.verified", "notify.preference",
 }
 
 // doneNotices are the notices an action's redirect may ask for with

@@ -642,14 +642,18 @@ func TestAdminDecidesFromAccountPage(t *testing.T) {
 }
 
 // staffAdminPaths are every staff and admin route of the policy table, with
-// :id filled in.
-func staffAdminPaths(uid int64) (gets, posts []string) {
+// :id filled in: a proposal's id on proposal routes, else the account's.
+func staffAdminPaths(uid, pid int64) (gets, posts []string) {
 	for k := range policy {
 		method, path, _ := strings.Cut(k, " ")
 		if !strings.HasPrefix(path, "/admin") && !strings.HasPrefix(path, "/staff") {
 			continue
 		}
-		path = "/en" + strings.ReplaceAll(path, ":id", idString(uid))
+		id := uid
+		if strings.HasPrefix(path, "/staff/proposals/") {
+			id = pid
+		}
+		path = "/en" + strings.ReplaceAll(path, ":id", idString(id))
 		if method == "GET" {
 			gets = append(gets, path)
 		} else {
@@ -660,9 +664,10 @@ func staffAdminPaths(uid int64) (gets, posts []string) {
 }
 
 func TestStaffAndAdminPagesHiddenFromOthers(t *testing.T) {
-	ts := newTestServer(t)
+	ts := newTestServer(t, withDocuments(t))
 	p := seedAccount(t, ts, "pending@example.com", "Pending Person", "investor", "pending", "en")
-	gets, posts := staffAdminPaths(p.ID)
+	fx := newProposalFixture(t, ts)
+	gets, posts := staffAdminPaths(p.ID, fx.id)
 	if len(gets) < 5 || len(posts) < 8 {
 		t.Fatalf("only %d GET and %d POST routes found", len(gets), len(posts))
 	}

@@ -107,7 +107,7 @@ func TestBrowserRegistrationFlow(t *testing.T) {
 	wantPage(t, ctx, "/en/account", en.T("account.title"))
 	runAxe(t, ctx, "en account (admin)")
 
-	clickAndWait(t, ctx, ".main-nav a[href='/en/staff/registrations']")
+	clickAndWait(t, ctx, "[data-testid=nav-registrations]")
 	wantPage(t, ctx, "/en/staff/registrations", en.T("admin.registrations.title"))
 	runAxe(t, ctx, "en staff registrations")
 	screenshot(t, ctx, "reg-6-en-staff-registrations")

@@ -47,6 +47,18 @@ func newBrowserServer(t *testing.T) (context.Context, string, *testServer) {
 	if testing.Short() {
 		t.Skip("browser test: skipped in -short mode")
 	}
+	ts := newTestServer(t)
+	ctx, base := newBrowserFor(t, ts)
+	return ctx, base, ts
+}
+
+// newBrowserFor is newBrowser over a test server the test has prepared
+// (accounts, proposals) before the browser starts.
+func newBrowserFor(t *testing.T, ts *testServer) (context.Context, string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test: skipped in -short mode")
+	}
 	execPath := ""
 	for _, name := range browserNames {
 		if p, err := exec.LookPath(name); err == nil {
@@ -63,7 +75,6 @@ func newBrowserServer(t *testing.T) (context.Context, string, *testServer) {
 		t.Skip(msg)
 	}
 
-	ts := newTestServer(t)
 	srv := httptest.NewServer(ts)
 	t.Cleanup(srv.Close)
 
@@ -98,7 +109,7 @@ func newBrowserServer(t *testing.T) (context.Context, string, *testServer) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.report(t) })
-	return context.WithValue(ctx, pageWatchKey{}, w), srv.URL, ts
+	return context.WithValue(ctx, pageWatchKey{}, w), srv.URL
 }
 
 type pageWatchKey struct{}

@@ -42,7 +42,7 @@ func badText(s string, multiline bool) bool {
 		case multiline && (r == '\n' || r == '\r' || r == '\t'):
 		case unicode.IsControl(r):
 			return true
-		case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+		case r == '\u2028' || r == '\u2029', r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
 			// Bidi embedding and override characters can make a name
 			// read backwards; isolate marks are added by the page itself.
 			return true

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -133,6 +134,14 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 // maxQueryBytes bounds the raw query string; longer ones are refused.
 const maxQueryBytes = 4096
 
+// documentUploadPath matches the routes that take a document upload, whose
+// body limit is the document limit instead of MaxBodyBytes.
+var documentUploadPath = regexp.MustCompile(`^/(ru|en|fa)/staff/proposals/[0-9]+/documents$`)
+
+// uploadOverhead is room for the multipart framing and the other fields of
+// an upload form.
+const uploadOverhead = 64 << 10
+
 // checkInput refuses malformed requests before routing: query strings that
 // are too long, do not parse or are not UTF-8, paths that are not UTF-8,
 // and bodies over the size limit.
@@ -162,17 +171,23 @@ func (s *Server) checkInput(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		if isUploadPath(r.Method, r.URL.Path) {
-			// Uploads have their own, larger limit.
+			// Photo and brochure uploads have their own, larger limit.
 			if err := readUploadBody(c); err != nil {
 				return err
 			}
 			return next(c)
 		}
-		if r.ContentLength > s.cfg.MaxBodyBytes {
+		limit := s.cfg.MaxBodyBytes
+		if r.Method == http.MethodPost && documentUploadPath.MatchString(r.URL.Path) {
+			// Document uploads carry their own, larger limit; the handler
+			// checks the file's size itself.
+			limit = s.cfg.MaxDocumentBytes + uploadOverhead
+		}
+		if r.ContentLength > limit {
 			return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
 		}
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(c.Response(), r.Body, s.cfg.MaxBodyBytes)
+			r.Body = http.MaxBytesReader(c.Response(), r.Body, limit)
 		}
 		return next(c)
 	}

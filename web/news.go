@@ -40,36 +40,6 @@ func (s *Server) handleNews(c echo.Context) error {
 	return render(c, http.StatusOK, views.NewsPage(meta, vm))
 }
 
-// atomFeed is an Atom 1.0 feed (RFC 4287).
-type atomFeed struct {
-	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	Lang    string      `xml:"xml:lang,attr"`
-	ID      string      `xml:"id"`
-	Title   string      `xml:"title"`
-	Updated string      `xml:"updated"`
-	Author  atomPerson  `xml:"author"`
-	Links   []atomLink  `xml:"link"`
-	Entries []atomEntry `xml:"entry"`
-}
-
-type atomPerson struct {
-	Name string `xml:"name"`
-}
-
-type atomLink struct {
-	Rel  string `xml:"rel,attr,omitempty"`
-	Type string `xml:"type,attr,omitempty"`
-	Href string `xml:"href,attr"`
-}
-
-type atomEntry struct {
-	ID      string   `xml:"id"`
-	Title   string   `xml:"title"`
-	Updated string   `xml:"updated"`
-	Link    atomLink `xml:"link"`
-	Summary string   `xml:"summary"`
-}
-
 // handleNewsFeed is "what's new" as an Atom feed, one per language.
 func (s *Server) handleNewsFeed(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -83,7 +53,7 @@ func (s *Server) handleNewsFeed(c echo.Context) error {
 		Lang:   lang,
 		ID:     self,
 		Title:  i18n.T(ctx, "news.title") + " · " + i18n.T(ctx, "site.name"),
-		Author: atomPerson{Name: i18n.T(ctx, "site.brand")},
+		Author: &atomPerson{Name: i18n.T(ctx, "site.brand")},
 		Links: []atomLink{
 			{Rel: "self", Type: "application/atom+xml", Href: self},
 			{Rel: "alternate", Type: "text/html", Href: s.absURL(i18n.Href(ctx, "/news"))},

@@ -97,6 +97,39 @@ var policy = map[string]access{
 	"GET /admin/audit":                      adminOnly,
 	"GET /admin/mail":                       adminOnly,
 	"GET /admin/mail/:id":                   adminOnly,
+
+	// Proposals: the list shows teasers to everyone; a proposal's pages
+	// are for its participants (the handlers answer 404 to anyone else)
+	// and staff. The feed is outside sessions: its token is checked by the
+	// handler, which answers 404 to a wrong one.
+	"GET /proposals":                                     public,
+	"GET /proposals/history-verification":                public,
+	"GET /proposals/:id":                                 members,
+	"POST /proposals/:id/nda":                            members,
+	"GET /proposals/:id/history":                         members,
+	"GET /proposals/:id/history.json":                    members,
+	"POST /proposals/:id/questions":                      members,
+	"GET /proposals/:id/documents/:doc":                  members,
+	"GET /proposals/:id/feed.atom":                       public,
+	"POST /proposals/:id/feed-token":                     members,
+	"POST /proposals/:id/feed-token/revoke":              members,
+	"GET /notifications":                                 members,
+	"POST /notifications/read":                           members,
+	"POST /notifications/preference":                     members,
+	"GET /staff/proposals":                               staffOnly,
+	"GET /staff/proposals/new":                           staffOnly,
+	"POST /staff/proposals/new":                          staffOnly,
+	"GET /staff/proposals/:id":                           staffOnly,
+	"GET /staff/proposals/:id/edit":                      staffOnly,
+	"POST /staff/proposals/:id/edit":                     staffOnly,
+	"POST /staff/proposals/:id/stage":                    staffOnly,
+	"POST /staff/proposals/:id/notes":                    staffOnly,
+	"POST /staff/proposals/:id/participants":             staffOnly,
+	"POST /staff/proposals/:id/participants/:uid/remove": staffOnly,
+	"POST /staff/proposals/:id/documents":                staffOnly,
+	"POST /staff/proposals/:id/questions/:qid/answer":    staffOnly,
+	"GET /staff/proposals/:id/verify":                    staffOnly,
+	"GET /staff/pipeline":                                staffOnly,
 }
 
 // route registers a handler under the language group, guarded by the

@@ -52,6 +52,7 @@ func (s *Server) routes() {
 		s.accountRoutes(g)
 		s.adminRoutes(g)
 		s.mailRoutes(g)
+		s.proposalRoutes(g)
 
 		// Publishing: the staff catalogue editor, media library, and the
 		// public "what's new" with its feed.

@@ -49,6 +49,11 @@ type Config struct {
 	// DemoAccounts lists the demo logins shown on the login page in demo
 	// mode.
 	DemoAccounts []DemoAccount
+	// DocumentsDir is the folder proposal documents are stored in; empty
+	// refuses uploads.
+	DocumentsDir string
+	// MaxDocumentBytes bounds an uploaded document (25 MiB when 0).
+	MaxDocumentBytes int64
 	// now, when set, is the clock (tests); Deps.Now takes precedence.
 	now func() time.Time
 }
@@ -87,6 +92,10 @@ type Server struct {
 	// imageSlots bounds the photos decoded at once: each may take up to
 	// a few hundred MB while it is processed.
 	imageSlots chan struct{}
+	// timelines are participants' rendered timelines, per proposals version.
+	timelines timelineCache
+	// boards are the board's rendered columns.
+	boards *boardCache
 	// mailWake, when set, wakes the outbox sender after a mail is queued.
 	mailWake chan<- struct{}
 }
@@ -105,6 +114,9 @@ func NewServer(d Deps) *Server {
 	}
 	if d.Config.MaxBodyBytes == 0 {
 		d.Config.MaxBodyBytes = 1 << 20
+	}
+	if d.Config.MaxDocumentBytes == 0 {
+		d.Config.MaxDocumentBytes = defaultMaxDocumentBytes
 	}
 	if d.Config.IdleTimeout == 0 {
 		d.Config.IdleTimeout = 30 * time.Minute
@@ -134,6 +146,7 @@ func NewServer(d Deps) *Server {
 		limits:    newLimiters(d.Now),
 		// Two at a time: enough for a few staff members uploading.
 		imageSlots: make(chan struct{}, 2),
+		boards:     newBoardCache(),
 	}
 	s.sessions = newSessionStore(d.Store, d.Config.SessionKeys, d.Config.SecureCookies, d.Config.IdleTimeout, d.Config.SessionLifetime, d.Now)
 	e := echo.New()

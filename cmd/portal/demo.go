@@ -47,5 +47,23 @@ func ensureDemoAccounts(ctx context.Context, store *db.Store) ([]web.DemoAccount
 			return nil, err
 		}
 	}
+	if err := loadDemoProposals(ctx, store); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// loadDemoProposals adds the illustrative proposals, with the demo
+// investor and partner taking part, once the demo accounts exist.
+func loadDemoProposals(ctx context.Context, store *db.Store) error {
+	var users [3]db.User
+	for i, email := range []string{"staff@demo.example", "investor@demo.example", "partner@demo.example"} {
+		u, err := store.UserByEmail(ctx, email)
+		if err != nil {
+			return err
+		}
+		users[i] = u
+	}
+	_, err := store.LoadDemoProposals(ctx, users[0], users[1], users[2], time.Now())
+	return err
 }

@@ -56,6 +56,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		StartTLS: cfg.SMTPStartTLS, From: cfg.MailFrom, FromName: cfg.MailFromName,
 	}, logger, nil)
 	srv.SetMailWake(mailer.Wake())
+	go sendDigests(ctx, srv, logger)
 	mailerDone := make(chan struct{})
 	go func() { mailer.Run(ctx); close(mailerDone) }()
 	if cfg.SMTPHost == "" {
@@ -157,6 +158,7 @@ func setup(ctx context.Context, cfg config, logger *slog.Logger) (*web.Server, *
 			SessionLifetime:  cfg.SessionLifetime,
 			DemoAccounts:     demo,
 			MediaDir:         mediaDir(cfg.DBPath),
+			DocumentsDir:     filepath.Join(filepath.Dir(cfg.DBPath), "documents"),
 		},
 	})
 	logger.Info("ready", "migrations_applied", n, "startup", time.Since(start).Round(time.Millisecond))
@@ -219,6 +221,34 @@ func runSchedules(ctx context.Context, store *db.Store, every time.Duration, now
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// digestHour is when, in UTC, the daily notification digest goes out.
+const digestHour = 6
+
+// sendDigests sends the daily notification digests at digestHour UTC
+// every day until ctx ends.
+func sendDigests(ctx context.Context, srv *web.Server, logger *slog.Logger) {
+	for {
+		now := time.Now().UTC()
+		next := time.Date(now.Year(), now.Month(), now.Day(), digestHour, 0, 0, 0, time.UTC)
+		if !next.After(now) {
+			next = next.Add(24 * time.Hour)
+		}
+		t := time.NewTimer(next.Sub(now))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		n, err := srv.SendDigests(ctx, time.Now())
+		if err != nil && ctx.Err() == nil {
+			logger.Warn("send digests", "err", err)
+		} else if n > 0 {
+			logger.Info("digests queued", "count", n)
 		}
 	}
 }

@@ -3,6 +3,8 @@ package i18n
 import (
 	"math"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/text/number"
@@ -35,9 +37,39 @@ func CurrencyDecimals(code string) int {
 	return 2
 }
 
+// numberMemo remembers formatted integers and amounts: formatting through
+// x/text's printer costs microseconds, and pages such as the pipeline
+// board format hundreds of numbers that repeat across requests. It holds
+// at most memoLimit entries and then stops growing.
+type numberMemo struct {
+	m sync.Map // memoKey → string
+	n atomic.Int64
+}
+
+const memoLimit = 1 << 16
+
+type memoKey struct {
+	n        int64
+	currency string // "" for a plain integer
+}
+
+func (m *numberMemo) get(k memoKey, format func() string) string {
+	if m == nil {
+		return format()
+	}
+	if v, ok := m.m.Load(k); ok {
+		return v.(string)
+	}
+	s := format()
+	if m.n.Add(1) <= memoLimit {
+		m.m.Store(k, s)
+	}
+	return s
+}
+
 // Int formats an integer with the language's digits and grouping.
 func (l *Locale) Int(n int) string {
-	return l.printer.Sprint(number.Decimal(n))
+	return l.memo.get(memoKey{n: int64(n)}, func() string { return l.printer.Sprint(number.Decimal(n)) })
 }
 
 // Number formats a decimal number with exactly decimals fraction digits.
@@ -49,6 +81,10 @@ func (l *Locale) Number(x float64, decimals int) string {
 // Russian, "$1,234,567.00" in English. The amount is split into whole and
 // minor units with integer arithmetic, so no float rounding enters.
 func (l *Locale) Money(m Money) string {
+	return l.memo.get(memoKey{n: m.Minor, currency: "$" + m.Currency}, func() string { return l.money(m) })
+}
+
+func (l *Locale) money(m Money) string {
 	c, ok := currencies[m.Currency]
 	if !ok {
 		c.symbol, c.decimals = m.Currency, 2

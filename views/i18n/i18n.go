@@ -97,6 +97,7 @@ func load(fsys fs.FS) (*Catalog, error) {
 			localizer: goi18n.NewLocalizer(b, l),
 			printer:   message.NewPrinter(tag),
 			cache:     &sync.Map{},
+			memo:      &numberMemo{},
 		}
 	}
 	return c, nil
@@ -151,6 +152,7 @@ type Locale struct {
 	localizer *goi18n.Localizer
 	printer   *message.Printer
 	cache     *sync.Map // id → translated string, for messages without data
+	memo      *numberMemo
 }
 
 // T translates a message id. Pairs of key and value fill the message's

@@ -1,0 +1,215 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// NotifyChoices are the notification preferences a person may choose.
+var NotifyChoices = []string{"immediate", "digest", "none"}
+
+// Notification is an entry of a person's in-app notification list.
+type Notification struct {
+	ID         int64
+	UserID     int64
+	Kind       string // stage, note, answer
+	ProposalID int64
+	Title      L10n
+	Detail     string // the new stage for kind stage
+	CreatedAt  time.Time
+	ReadAt     time.Time
+}
+
+// Notify adds an entry to a person's notification list. Only entries for
+// the daily digest wait for it; the others are marked digested at once,
+// so a person who switches to the digest later is not sent old news.
+func (t *Tx) Notify(userID int64, kind string, proposalID int64, detail string, forDigest bool, now time.Time) error {
+	var digested any = fmtTime(now)
+	if forDigest {
+		digested = nil
+	}
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO notifications(user_id, kind, proposal_id, detail, created_at, digested_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		userID, kind, proposalID, detail, fmtTime(now), digested)
+	if err != nil {
+		return fmt.Errorf("store: notify %d: %w", userID, err)
+	}
+	return nil
+}
+
+const notificationCols = `n.id, n.user_id, n.kind, n.proposal_id, p.title_ru, p.title_en, p.title_fa, n.detail, n.created_at, n.read_at`
+
+func scanNotification(r rowScanner) (Notification, error) {
+	var n Notification
+	var created, read sql.NullString
+	err := r.Scan(&n.ID, &n.UserID, &n.Kind, &n.ProposalID, &n.Title.RU, &n.Title.EN, &n.Title.FA, &n.Detail, &created, &read)
+	n.CreatedAt, n.ReadAt = parseTime(created), parseTime(read)
+	return n, err
+}
+
+// Notifications returns a person's newest notifications about proposals
+// they still take part in.
+func (s *Store) Notifications(ctx context.Context, userID int64, limit int) ([]Notification, error) {
+	rows, err := s.query(ctx, `SELECT `+notificationCols+` FROM notifications n JOIN proposals p ON p.id = n.proposal_id
+		JOIN proposal_participants pp ON pp.proposal_id = n.proposal_id AND pp.user_id = n.user_id
+		WHERE n.user_id = ? ORDER BY n.id DESC LIMIT ?`, userID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: notifications of %d: %w", userID, err)
+	}
+	defer rows.Close()
+	var out []Notification
+	for rows.Next() {
+		n, err := scanNotification(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: notifications of %d: %w", userID, err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// UnreadCount is how many notifications a person has not read.
+func (s *Store) UnreadCount(ctx context.Context, userID int64) (int, error) {
+	var n int
+	err := s.queryRow(ctx, `SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: unread of %d: %w", userID, err)
+	}
+	return n, nil
+}
+
+// MarkNotificationsRead marks all of a person's notifications read.
+func (s *Store) MarkNotificationsRead(ctx context.Context, userID int64, now time.Time) error {
+	_, err := s.db.Write.ExecContext(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL`, fmtTime(now), userID)
+	if err != nil {
+		return fmt.Errorf("store: mark read for %d: %w", userID, err)
+	}
+	return nil
+}
+
+// NotifyPref is a person's notification preference: immediate by default.
+func (s *Store) NotifyPref(ctx context.Context, userID int64) (string, error) {
+	var p string
+	err := s.queryRow(ctx, `SELECT notify FROM user_prefs WHERE user_id = ?`, userID).Scan(&p)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "immediate", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: preference of %d: %w", userID, err)
+	}
+	return p, nil
+}
+
+// SetNotifyPref stores a person's notification preference.
+func (t *Tx) SetNotifyPref(userID int64, notify string) error {
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO user_prefs(user_id, notify) VALUES (?, ?) ON CONFLICT(user_id) DO UPDATE SET notify = excluded.notify`,
+		userID, notify)
+	if err != nil {
+		return fmt.Errorf("store: set preference of %d: %w", userID, err)
+	}
+	return nil
+}
+
+// DigestUsers lists the people who chose the daily digest and have
+// notifications made before now that no digest carried yet.
+func (t *Tx) DigestUsers(now time.Time) ([]User, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+userCols+` FROM users WHERE status = 'active' AND id IN (
+		SELECT n.user_id FROM notifications n JOIN user_prefs up ON up.user_id = n.user_id AND up.notify = 'digest'
+		WHERE n.digested_at IS NULL AND n.created_at <= ?) ORDER BY id`, fmtTime(now))
+	if err != nil {
+		return nil, fmt.Errorf("store: digest users: %w", err)
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: digest users: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// TakeDigest returns a person's notifications for their digest (made
+// before now, not yet digested, about proposals they take part in) and
+// marks them digested.
+func (t *Tx) TakeDigest(userID int64, now time.Time) ([]Notification, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+notificationCols+` FROM notifications n JOIN proposals p ON p.id = n.proposal_id
+		JOIN proposal_participants pp ON pp.proposal_id = n.proposal_id AND pp.user_id = n.user_id
+		WHERE n.user_id = ? AND n.digested_at IS NULL AND n.created_at <= ? ORDER BY n.id`, userID, fmtTime(now))
+	if err != nil {
+		return nil, fmt.Errorf("store: digest of %d: %w", userID, err)
+	}
+	var out []Notification
+	for rows.Next() {
+		n, err := scanNotification(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: digest of %d: %w", userID, err)
+		}
+		out = append(out, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	_, err = t.tx.ExecContext(t.ctx, `UPDATE notifications SET digested_at = ? WHERE user_id = ? AND digested_at IS NULL AND created_at <= ?`,
+		fmtTime(now), userID, fmtTime(now))
+	if err != nil {
+		return nil, fmt.Errorf("store: mark digest of %d: %w", userID, err)
+	}
+	return out, nil
+}
+
+// SetFeedToken stores (replacing any) the hash of a participant's feed
+// token for a proposal; ErrNotFound when they do not take part.
+func (t *Tx) SetFeedToken(proposalID, userID int64, tokenHash string, now time.Time) error {
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO feed_tokens(proposal_id, user_id, token_hash, created_at)
+		SELECT proposal_id, user_id, ?, ? FROM proposal_participants WHERE proposal_id = ? AND user_id = ?
+		ON CONFLICT(proposal_id, user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at`,
+		tokenHash, fmtTime(now), proposalID, userID)
+	if err != nil {
+		return fmt.Errorf("store: feed token: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: feed token of %d: %w", proposalID, ErrNotFound)
+	}
+	return nil
+}
+
+// RevokeFeedToken deletes a participant's feed token for a proposal.
+func (t *Tx) RevokeFeedToken(proposalID, userID int64) error {
+	_, err := t.tx.ExecContext(t.ctx, `DELETE FROM feed_tokens WHERE proposal_id = ? AND user_id = ?`, proposalID, userID)
+	if err != nil {
+		return fmt.Errorf("store: revoke feed token: %w", err)
+	}
+	return nil
+}
+
+// HasFeedToken reports whether a participant has a live feed token.
+func (s *Store) HasFeedToken(ctx context.Context, proposalID, userID int64) (bool, error) {
+	var n int
+	err := s.queryRow(ctx, `SELECT count(*) FROM feed_tokens WHERE proposal_id = ? AND user_id = ?`, proposalID, userID).Scan(&n)
+	return n > 0, err
+}
+
+// FeedViewer returns the participant a feed token belongs to, for the
+// proposal it names and only while they take part and have accepted the
+// NDA; ErrNotFound otherwise.
+func (s *Store) FeedViewer(ctx context.Context, proposalID int64, tokenHash string) (User, error) {
+	u, err := scanUser(s.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE status = 'active' AND id = (
+		SELECT f.user_id FROM feed_tokens f JOIN proposal_participants pp ON pp.proposal_id = f.proposal_id AND pp.user_id = f.user_id
+		JOIN proposals p ON p.id = f.proposal_id
+		JOIN nda_acceptances n ON n.proposal_id = p.id AND n.user_id = f.user_id AND n.nda_version = p.nda_version
+		WHERE f.proposal_id = ? AND f.token_hash = ? LIMIT 1)`, proposalID, tokenHash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, fmt.Errorf("store: feed token: %w", ErrNotFound)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("store: feed token: %w", err)
+	}
+	return u, nil
+}
