@@ -44,7 +44,7 @@ const sessionUserCols = `s.id_hash, COALESCE(s.user_id, 0), s.csrf, s.data, s.ip
 // logged in, its account, in one query: this runs on every request of a
 // logged-in person. The user is nil for an anonymous session.
 func (s *Store) SessionAndUser(ctx context.Context, hash string) (Session, *User, error) {
-	row := s.db.Read.QueryRowContext(ctx, `SELECT `+sessionUserCols+` FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, hash)
+	row := s.queryRow(ctx, `SELECT `+sessionUserCols+` FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, hash)
 	var ses Session
 	var created, seen, expires sql.NullString
 	var u User

@@ -133,6 +133,35 @@ func (s *Server) cachePublic(next echo.HandlerFunc) echo.HandlerFunc {
 		if p := s.cache.get(key, v); p != nil {
 			return writeCached(c, p)
 		}
+		// After a publish every page is missing at once: of the requests
+		// for one page, one makes it and the others wait for it, instead of
+		// all making it at the same time.
+		leader := false
+		shared, _, _ := s.flight.Do(strconv.FormatInt(v, 10)+" "+key, func() (any, error) {
+			leader = true
+			return s.fillCache(c, next, key, v)
+		})
+		if leader {
+			return shared.(fillResult).err
+		}
+		if p := shared.(fillResult).page; p != nil {
+			return writeCached(c, p)
+		}
+		return next(c)
+	}
+}
+
+// fillResult is what making a cacheable page gave: the page, when it may
+// be cached, and the handler's error for the request that made it.
+type fillResult struct {
+	page *cachedPage
+	err  error
+}
+
+// fillCache runs the handler into a buffer, keeps the page when it may be
+// cached, and answers the request with it.
+func (s *Server) fillCache(c echo.Context, next echo.HandlerFunc, key string, v int64) (fillResult, error) {
+	{
 		res := c.Response()
 		orig := res.Writer
 		bw := &bufferWriter{ResponseWriter: orig}
@@ -147,7 +176,7 @@ func (s *Server) cachePublic(next echo.HandlerFunc) echo.HandlerFunc {
 			res.Committed = false
 			res.Status = 0
 			res.Size = 0
-			return err
+			return fillResult{err: err}, nil
 		}
 		h := res.Header()
 		cacheable := bw.status == http.StatusOK && h.Get("Set-Cookie") == "" && c.Get("nocache") == nil
@@ -156,14 +185,14 @@ func (s *Server) cachePublic(next echo.HandlerFunc) echo.HandlerFunc {
 				orig.WriteHeader(bw.status)
 			}
 			_, werr := orig.Write(bw.buf.Bytes())
-			return werr
+			return fillResult{err: werr}, nil
 		}
 		p := makeCached(bw.buf.Bytes(), h.Get(echo.HeaderContentType), h.Get("Content-Language"))
 		s.cache.put(key, v, p)
 		res.Committed = false
 		res.Status = 0
 		res.Size = 0
-		return writeCached(c, p)
+		return fillResult{page: p, err: writeCached(c, p)}, nil
 	}
 }
 

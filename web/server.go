@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/ikco/partner-portal/db"
 	"github.com/ikco/partner-portal/views/i18n"
@@ -85,7 +86,9 @@ type Server struct {
 	// cacheable holds the route paths whose anonymous GETs are cached.
 	cacheable map[string]bool
 	// memo keeps catalogue query results until the next publish.
-	memo     *memo
+	memo *memo
+	// flight makes each missing public page once, however many ask.
+	flight   singleflight.Group
 	sessions *sessionStore
 	hasher   *hasher
 	limits   *limiters

@@ -6,7 +6,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -235,5 +238,39 @@ func TestHeadRequests(t *testing.T) {
 	res, _ := http.Head(srv.URL + "/en/models/nope")
 	if res.StatusCode != http.StatusNotFound {
 		t.Errorf("HEAD of a missing page: %d", res.StatusCode)
+	}
+}
+
+// TestCacheMakesAMissingPageOnce asks for one uncached page from many
+// requests at once: the handler runs once and every request gets the page.
+func TestCacheMakesAMissingPageOnce(t *testing.T) {
+	ts := newTestServer(t)
+	var calls atomic.Int64
+	release := make(chan struct{})
+	ts.cacheable["/en/slow"] = true
+	ts.Echo().GET("/en/slow", func(c echo.Context) error {
+		calls.Add(1)
+		<-release
+		return c.HTML(http.StatusOK, "<p>made once</p>")
+	}, ts.withLang("en"), ts.cachePublic)
+	var wg sync.WaitGroup
+	bodies := make([]string, 20)
+	for i := range bodies {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			bodies[i] = ts.get(t, "/en/slow").Body
+		}()
+	}
+	time.Sleep(100 * time.Millisecond) // let them all arrive
+	close(release)
+	wg.Wait()
+	if n := calls.Load(); n != 1 {
+		t.Errorf("handler ran %d times for 20 concurrent requests", n)
+	}
+	for i, b := range bodies {
+		if b != "<p>made once</p>" {
+			t.Errorf("request %d got %q", i, b)
+		}
 	}
 }

@@ -52,6 +52,9 @@ type publicPagesFigures struct {
 	ready time.Duration // from calling run to /readyz answering 200
 
 	catalogue, model, ceiling loadResult
+	// The same three while staff publish a change every second.
+	pubCatalogue, pubModel, pubCeiling loadResult
+	publishes                          int
 
 	htmlBytes, cssBytes, jsBytes int64
 	assets                       []string
@@ -84,6 +87,10 @@ func BenchmarkPublicPages(b *testing.B) {
 	}
 	b.ReportMetric(ratio(f.catalogue, f.ceiling), "a/c")
 	b.ReportMetric(ratio(f.model, f.ceiling), "b/c")
+	b.ReportMetric(ratio(f.pubCatalogue, f.pubCeiling), "a/c-publishing")
+	b.ReportMetric(ratio(f.pubModel, f.pubCeiling), "b/c-publishing")
+	b.ReportMetric(ms(f.pubCatalogue.percentile(0.99)), "catalogue-p99-ms-publishing")
+	b.ReportMetric(ms(f.pubModel.percentile(0.99)), "model-p99-ms-publishing")
 	b.ReportMetric(ms(f.ready), "ready-ms")
 	b.ReportMetric(float64(f.htmlBytes+f.cssBytes+f.jsBytes)/1024, "page-KB")
 	b.ReportMetric(float64(f.jsBytes)/1024, "js-KB")
@@ -190,6 +197,29 @@ func measurePublicPages(b *testing.B, window time.Duration) publicPagesFigures {
 			b.Errorf("%s: %d of %d requests failed, first: %s", t.name, r.errors, r.requests, r.firstErr)
 		}
 	}
+
+	// Again, while a staff member publishes a change every second: each
+	// publish retires every cached page, which must be made again.
+	stopPub := startPublisher(ctx, b, base, path)
+	pubTargets := []struct {
+		name string
+		dst  *loadResult
+		urls []string
+	}{
+		{"catalogue", &f.pubCatalogue, []string{base + "/ru/catalogue"}},
+		{"model", &f.pubModel, modelURLs},
+		{"ceiling", &f.pubCeiling, []string{ceilingURL}},
+	}
+	for range benchRounds {
+		for _, t := range pubTargets {
+			res, err := runLoad(ctx, loadSpec{conns: benchConns, warmup: 100 * time.Millisecond, duration: window / benchRounds, urls: t.urls, header: gz})
+			if err != nil {
+				b.Fatalf("%s while publishing: %v", t.name, err)
+			}
+			*t.dst = t.dst.merge(res)
+		}
+	}
+	f.publishes = stopPub()
 
 	f.cssBytes, f.jsBytes, f.assets = weighAssets(ctx, b, client, base+"/ru/catalogue", page.html())
 
@@ -428,6 +458,9 @@ func printFigures(w io.Writer, f publicPagesFigures) {
 		fmt.Fprintf(w, "other programs took %.0f%% of the machine's CPU during the loads (above a few %%, every figure is skewed)\n", 100*f.others)
 	}
 	fmt.Fprintf(w, "ratios: a/c %.2f  b/c %.2f\n", ratio(f.catalogue, f.ceiling), ratio(f.model, f.ceiling))
+	fmt.Fprintf(w, "while staff published a change every second (%d publishes): a/c %.2f  b/c %.2f, p99 (a) %.2f ms (b) %.2f ms (c) %.2f ms\n",
+		f.publishes, ratio(f.pubCatalogue, f.pubCeiling), ratio(f.pubModel, f.pubCeiling),
+		ms(f.pubCatalogue.percentile(0.99)), ms(f.pubModel.percentile(0.99)), ms(f.pubCeiling.percentile(0.99)))
 	fmt.Fprintf(w, "ready to serve: %.1f ms (database generated in %s)\n", ms(f.ready), f.build.Round(time.Millisecond))
 	fmt.Fprintf(w, "catalogue page weight (gzip, as sent): HTML %.1f KB + CSS %.1f KB + JS %.1f KB = %.1f KB\n",
 		float64(f.htmlBytes)/1024, float64(f.cssBytes)/1024, float64(f.jsBytes)/1024,
