@@ -42,6 +42,8 @@ var auditActions = []string{
 	"catalogue.archived", "catalogue.scheduled", "catalogue.schedule_canceled",
 	"catalogue.scheduled_publish", "catalogue.scheduled_unpublish",
 	"media.uploaded", "media.replaced", "media.deleted",
+	"offer.created", "offer.saved", "offer.published", "offer.archived", "offer.deleted",
+	"offer.interest", "offer.request_replied", "rates.entered", "rates.imported",
 }
 
 // doneNotices are the notices an action's redirect may ask for with

@@ -87,7 +87,11 @@ func ParseCBR(b []byte, today time.Time) (Daily, error) {
 		return Daily{}, &ImportError{Code: ErrCodeMalformed, Detail: "too large"}
 	}
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	m := declRe.FindSubmatch(bytes.TrimLeft(b, " \t\r\n"))
+	head := bytes.TrimLeft(b, " \t\r\n")
+	if !bytes.HasPrefix(head, []byte("<?xml")) {
+		return Daily{}, &ImportError{Code: ErrCodeMalformed, Detail: "not an XML document"}
+	}
+	m := declRe.FindSubmatch(head)
 	if m == nil {
 		return Daily{}, &ImportError{Code: ErrCodeEncoding, Detail: "no encoding declared"}
 	}

@@ -70,7 +70,8 @@ func TestParseCBRRefuses(t *testing.T) {
 	}{
 		{"utf-8 bytes declared windows-1251", []byte(doc("27.11.2026", usd)), ErrCodeEncoding},
 		{"declared utf-8", cp1251(t, strings.Replace(doc("27.11.2026", usd), "windows-1251", "utf-8", 1)), ErrCodeEncoding},
-		{"no declaration", cp1251(t, strings.TrimPrefix(doc("27.11.2026", usd), `<?xml version="1.0" encoding="windows-1251"?>`)), ErrCodeEncoding},
+		{"no declaration", cp1251(t, strings.TrimPrefix(doc("27.11.2026", usd), `<?xml version="1.0" encoding="windows-1251"?>`)), ErrCodeMalformed},
+		{"declaration without encoding", cp1251(t, strings.Replace(doc("27.11.2026", usd), ` encoding="windows-1251"`, "", 1)), ErrCodeEncoding},
 		{"not xml", []byte("<?xml version=\"1.0\" encoding=\"windows-1251\"?>hello"), ErrCodeMalformed},
 		{"truncated", cp1251(t, doc("27.11.2026", usd))[:200], ErrCodeMalformed},
 		{"wrong root", cp1251(t, `<?xml version="1.0" encoding="windows-1251"?><Rates/>`), ErrCodeMalformed},
