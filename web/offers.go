@@ -592,7 +592,7 @@ func (s *Server) renderOffer(c echo.Context, o db.Offer, status int, qty, msg st
 
 // priceChart draws the history's prices in rubles at issue as a line.
 func priceChart(ctx context.Context, hist []views.OfferRowVM, o views.OfferRowVM) views.ChartVM {
-	const w, h, left, bottom, top, right = 640, 260, 60, 30, 10, 10
+	const w, h, left, bottom, top, right = 640, 260, 130, 30, 10, 10
 	name := o.Model.Value
 	if o.HasTrim {
 		name += " · " + o.Trim.Value
