@@ -458,10 +458,20 @@ func (f OfferFilter) where() (string, []any) {
 func (s *Store) ListOffers(ctx context.Context, lang string, f OfferFilter) ([]Offer, int, error) {
 	where, args := f.where()
 	var total int
-	if err := s.db.Read.QueryRowContext(ctx, `SELECT count(*)`+offerFrom+where, args...).Scan(&total); err != nil {
+	from := offerFrom
+	if f.Model == "" && f.Body == "" {
+		// Counting needs the models only to filter by them.
+		from = ` FROM offers o`
+	}
+	if err := s.db.Read.QueryRowContext(ctx, `SELECT count(*)`+from+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count offers: %w", err)
 	}
-	q := `SELECT ` + offerCols + offerFrom + where + ` ORDER BY coalesce(o.published_at, o.updated_at) DESC, o.id DESC`
+	order := ` ORDER BY o.published_at DESC, o.id DESC`
+	if f.Scope == "staff" {
+		// Drafts have no publication time: the latest change orders them.
+		order = ` ORDER BY coalesce(o.published_at, o.updated_at) DESC, o.id DESC`
+	}
+	q := `SELECT ` + offerCols + offerFrom + where + order
 	if f.PerPage > 0 {
 		page := max(f.Page, 1)
 		q += ` LIMIT ? OFFSET ?`

@@ -25,8 +25,9 @@ import (
 	"github.com/ikco/partner-portal/web/rates"
 )
 
-// offersPerPage is how many offers a list page shows.
-const offersPerPage = 50
+// offersPerPage is how many offers a list page shows: enough to compare,
+// small enough to read on a phone between meetings.
+const offersPerPage = 25
 
 // maxCSVRows bounds an export.
 const maxCSVRows = 20000
@@ -474,11 +475,10 @@ func (s *Server) offersPageVM(ctx context.Context, oq offerQuery, cur string, li
 		vm.CSVHref += "&scope=archive"
 	}
 	vm.Model = []views.OptionVM{{Value: "", LabelID: "filter.any"}}
-	if choices, err := s.store.ListTrimChoices(ctx, lang); err == nil {
-		slugs, _ := s.store.ModelSlugs(ctx)
-		for _, m := range choices {
-			vm.Model = append(vm.Model, views.OptionVM{Value: slugs[m.ModelID], Label: m.Name.Value, Selected: slugs[m.ModelID] == oq.Model})
-		}
+	models, _ := s.modelOptions(ctx, lang)
+	for _, m := range models {
+		m.Selected = m.Value == oq.Model
+		vm.Model = append(vm.Model, m)
 	}
 	vm.Body = []views.OptionVM{{Value: "", LabelID: "filter.any"}}
 	for _, b := range db.BodyTypes {
@@ -496,6 +496,26 @@ func (s *Server) offersPageVM(ctx context.Context, oq offerQuery, cur string, li
 		return i18n.Href(ctx, path) + "?" + oq.encode(p, "")
 	})
 	return vm
+}
+
+// modelOptions are the published models for the model filter, kept until
+// the next publish.
+func (s *Server) modelOptions(ctx context.Context, lang string) ([]views.OptionVM, error) {
+	return memoized(s.memo, s.store.ContentVersion(), "offer-models "+lang, func() ([]views.OptionVM, error) {
+		choices, err := s.store.ListTrimChoices(ctx, lang)
+		if err != nil {
+			return nil, err
+		}
+		slugs, err := s.store.ModelSlugs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var out []views.OptionVM
+		for _, m := range choices {
+			out = append(out, views.OptionVM{Value: slugs[m.ModelID], Label: m.Name.Value})
+		}
+		return out, nil
+	})
 }
 
 // handleOfferCurrency keeps the viewer's chosen currency in their session.

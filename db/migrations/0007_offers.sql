@@ -51,7 +51,9 @@ CREATE TABLE offers (
 	updated_at TEXT NOT NULL,
 	CHECK (status = 'draft' OR (rub_minor IS NOT NULL AND rate_value IS NOT NULL AND published_at IS NOT NULL))
 ) STRICT;
-CREATE INDEX offers_list ON offers(status, valid_until, published_at DESC, id DESC);
+-- Lists walk offers newest first and stop at a page: published_at leads.
+CREATE INDEX offers_list ON offers(status, published_at DESC, id DESC);
+CREATE INDEX offers_valid ON offers(status, valid_until);
 CREATE INDEX offers_model ON offers(model_id, trim_id, status, published_at);
 
 -- Volume tiers: from min_qty units the unit price is price_minor.
