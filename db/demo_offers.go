@@ -30,8 +30,8 @@ var demoAfterSales = map[string]OfferTexts{
 		AfterSales: "Spare parts warehouse in Moscow, 12 partner service points; training for the dealer's technicians.",
 		Notes:      "Demonstration offer: prices and terms are illustrative."},
 	"fa": {Warranty: "۳ سال یا ۱۰۰٬۰۰۰ کیلومتر، هر کدام زودتر برسد (شرایط نمایشی).",
-		AfterSales: "انبار قطعات یدکی در مسکو، ۱۲ مرکز خدمات همکار؛ آموزش تکنسین‌های نمایندگی.",
-		Notes:      "پیشنهاد نمایشی: قیمت‌ها و شرایط برای نمونه است."},
+		AfterSales: "انبار قطعات یدکی در مسکو، ۱۲ مرکز خدمات همکار؛ آموزش تکنسین\u200cهای نمایندگی.",
+		Notes:      "پیشنهاد نمایشی: قیمت\u200cها و شرایط برای نمونه است."},
 }
 
 func demoOffers() []demoOffer {

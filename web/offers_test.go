@@ -592,3 +592,58 @@ func TestRatesImportAndEntry(t *testing.T) {
 		t.Errorf("TRY = %+v", rs["TRY"])
 	}
 }
+
+func TestStaffOfferActions(t *testing.T) {
+	ts := newTestServer(t)
+	o := seedOffers(t, ts)
+	staff, _ := loginAs(t, ts, "staff")
+	pub, draft := "/en/staff/offers/"+idString(o.published), "/en/staff/offers/"+idString(o.draft)
+	doc := staff.get(t, "/en/staff/offers").doc(t)
+	if n := doc.Find("[data-testid=offer-row]").Length(); n != 2 {
+		t.Errorf("staff list: %d offers, want the published one and the draft", n)
+	}
+	if staff.get(t, draft).doc(t).Find("[data-testid=offer-form]").Length() != 1 {
+		t.Error("a draft has no editor")
+	}
+	if d := staff.get(t, pub).doc(t); d.Find("[data-testid=offer-form]").Length() != 0 || d.Find("[data-testid=frozen]").Length() != 1 {
+		t.Error("a published offer is editable or lacks its frozen figures")
+	}
+	// Saving a draft keeps the new values.
+	form := validOfferForm(t, ts, "1 900 000,00", "RUB")
+	if res := staff.submit(t, draft, draft, form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save draft: %d", res.StatusCode)
+	}
+	if o2 := offerByID(t, ts, idString(o.draft)); o2.Price.Minor != 1_900_000_00 || o2.Incoterm != "FCA" || len(o2.Tiers) != 1 || o2.Texts["fa"].Warranty != "۳ سال" {
+		t.Errorf("saved draft: %+v", o2.OfferInput)
+	}
+	// Refusals answer 409 with a message, and change nothing.
+	for _, c := range []struct{ action, page string }{{pub + "/delete", pub}, {pub + "/publish", pub}, {draft + "/archive", draft}} {
+		res := staff.submit(t, c.page, c.action, nil)
+		if res.StatusCode != http.StatusConflict || res.doc(t).Find("[data-testid=notice]").Length() != 1 {
+			t.Errorf("%s: %d", c.action, res.StatusCode)
+		}
+	}
+	if res := staff.submit(t, pub, pub+"/archive", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("archive: %d", res.StatusCode)
+	}
+	if s := offerByID(t, ts, idString(o.published)).Status; s != "archived" {
+		t.Errorf("status after archive: %s", s)
+	}
+	if res := staff.submit(t, draft, draft+"/delete", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("delete: %d", res.StatusCode)
+	}
+	if res := staff.get(t, draft); res.StatusCode != http.StatusNotFound {
+		t.Errorf("deleted draft: %d", res.StatusCode)
+	}
+	for _, p := range []string{"/en/staff/offers/0", "/en/staff/offers/abc", "/en/staff/offers/99999", "/en/offers/99999", "/en/offers/-1"} {
+		if res := staff.get(t, p); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d", p, res.StatusCode)
+		}
+	}
+	// Pages in Persian and Russian render with their texts.
+	for _, p := range []string{"/fa/staff/offers/new", "/ru/staff/rates", "/fa/staff/offers/requests", "/fa/offers/archive"} {
+		if res := staff.get(t, p); res.StatusCode != http.StatusOK {
+			t.Errorf("%s: %d", p, res.StatusCode)
+		}
+	}
+}
