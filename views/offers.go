@@ -83,8 +83,11 @@ type OffersPageVM struct {
 	Total      int
 	Pagination PaginationVM
 	CSVHref    string
-	Filtered   bool
-	ResetHref  string
+	// LinkCurrency is the currency asked for in the query, kept in the
+	// page\'s links and filter form; empty when it comes from the session.
+	LinkCurrency string
+	Filtered     bool
+	ResetHref    string
 }
 
 // OffersTeaserVM is what a visitor learns about offers: that they exist.

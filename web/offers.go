@@ -400,12 +400,17 @@ func (s *Server) offerList(c echo.Context, archive bool) error {
 		return err
 	}
 	cur := s.viewerCurrency(c, cv)
+	// A currency asked for in the query stays in the page's links.
+	linkCur := ""
+	if c.QueryParam("cur") == cur {
+		linkCur = cur
+	}
 	scope, path := "current", "/offers"
 	if archive {
 		scope, path = "archive", "/offers/archive"
 		meta.Title = i18n.T(ctx, "offers.archive.title")
 	}
-	key := "offers " + scope + " " + cur + " " + db.Day(today) + " " + oq.encode(oq.Page, "")
+	key := "offers " + scope + " " + cur + " " + db.Day(today) + " " + oq.encode(oq.Page, linkCur)
 	html, err := memoized(s.memo, s.store.ContentVersion(), "html "+lang+" "+v.user.Role+" "+key, func() (string, error) {
 		bounds, rangeErr := priceBounds(oq, cur, cv)
 		var list []db.Offer
@@ -416,7 +421,7 @@ func (s *Server) offerList(c echo.Context, archive bool) error {
 				return "", err
 			}
 		}
-		vm := s.offersPageVM(ctx, oq, cur, list, total, path, archive, cv, today)
+		vm := s.offersPageVM(ctx, oq, cur, linkCur, list, total, path, archive, cv, today)
 		vm.RangeErr = rangeErr
 		var b strings.Builder
 		if err := views.OffersContent(vm).Render(ctx, &b); err != nil {
@@ -466,11 +471,14 @@ func (s *Server) followedVM(ctx context.Context, uid int64, lang, cur string, cv
 	return vm, nil
 }
 
-func (s *Server) offersPageVM(ctx context.Context, oq offerQuery, cur string, list []db.Offer, total int, path string, archive bool, cv *converter, today time.Time) views.OffersPageVM {
+func (s *Server) offersPageVM(ctx context.Context, oq offerQuery, cur, linkCur string, list []db.Offer, total int, path string, archive bool, cv *converter, today time.Time) views.OffersPageVM {
 	lang := i18n.Lang(ctx)
 	vm := views.OffersPageVM{Archive: archive, Currency: cur, ValidNow: oq.ValidNow, Min: oq.Min, Max: oq.Max, Total: total,
 		Filtered:  oq.Model != "" || oq.Body != "" || oq.Incoterm != "" || oq.ValidNow || oq.Min != "" || oq.Max != "",
-		ResetHref: i18n.Href(ctx, path), CSVHref: i18n.Href(ctx, "/offers.csv") + "?" + oq.encode(1, cur)}
+		ResetHref: i18n.Href(ctx, path), CSVHref: i18n.Href(ctx, "/offers.csv") + "?" + oq.encode(1, cur), LinkCurrency: linkCur}
+	if linkCur != "" {
+		vm.ResetHref += "?cur=" + linkCur
+	}
 	if archive {
 		vm.CSVHref += "&scope=archive"
 	}
@@ -489,11 +497,15 @@ func (s *Server) offersPageVM(ctx context.Context, oq offerQuery, cur string, li
 		vm.Incoterm = append(vm.Incoterm, views.OptionVM{Value: t, Label: t + " — " + i18n.T(ctx, "incoterm."+t), Selected: t == oq.Incoterm})
 	}
 	for _, o := range list {
-		vm.Rows = append(vm.Rows, offerRowVM(ctx, o, lang, cur, cv, today))
+		r := offerRowVM(ctx, o, lang, cur, cv, today)
+		if linkCur != "" {
+			r.Href += "?cur=" + linkCur
+		}
+		vm.Rows = append(vm.Rows, r)
 	}
 	pages := max(1, (total+offersPerPage-1)/offersPerPage)
 	vm.Pagination = pagination(oq.Page, pages, func(p int) string {
-		return i18n.Href(ctx, path) + "?" + oq.encode(p, "")
+		return i18n.Href(ctx, path) + "?" + oq.encode(p, linkCur)
 	})
 	return vm
 }

@@ -647,3 +647,28 @@ func TestStaffOfferActions(t *testing.T) {
 		}
 	}
 }
+
+func TestOfferLinksKeepQueryCurrency(t *testing.T) {
+	ts := newTestServer(t)
+	o := seedOffers(t, ts)
+	inv, _ := loginAs(t, ts, "investor")
+	doc := inv.get(t, "/en/offers?cur=USD").doc(t)
+	if href, _ := doc.Find("[data-testid=offer-row][data-id='" + idString(o.published) + "'] a").Attr("href"); href != "/en/offers/"+idString(o.published)+"?cur=USD" {
+		t.Errorf("offer link = %q", href)
+	}
+	if v, _ := doc.Find("[data-testid=offer-filters] input[name=cur]").Attr("value"); v != "USD" {
+		t.Errorf("filter form keeps cur = %q", v)
+	}
+	// Without ?cur the links are plain, and the session's currency rules.
+	doc = inv.get(t, "/en/offers").doc(t)
+	if href, _ := doc.Find("[data-testid=offer-row] a").Attr("href"); strings.Contains(href, "cur=") {
+		t.Errorf("offer link = %q", href)
+	}
+	if doc.Find("[data-testid=manage-offers]").Length() != 0 {
+		t.Error("an investor is shown the staff link")
+	}
+	staff, _ := loginAs(t, ts, "staff")
+	if staff.get(t, "/en/offers").doc(t).Find("[data-testid=manage-offers]").Length() != 1 {
+		t.Error("staff lack the link to manage offers")
+	}
+}
