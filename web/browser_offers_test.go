@@ -95,6 +95,11 @@ func TestBrowserOffersFlow(t *testing.T) {
 	if got := eval[string](t, ctx, `document.querySelector('[data-testid=notice]')?.textContent || ''`); !strings.Contains(got, "Thank you") {
 		t.Errorf("after expressing interest: %q", got)
 	}
+	// The same offer in Persian, right to left, with the chart.
+	offerURL := location(t, ctx)
+	visit(t, ctx, strings.Replace(strings.SplitN(offerURL, "?", 2)[0], "/en/", "/fa/", 1), 200)
+	runAxe(t, ctx, "offer page, Persian")
+	screenshot(t, ctx, "offers-3-offer-fa")
 	clickAndWait(t, ctx, "[data-testid=logout]")
 
 	// Staff see the request.
