@@ -45,6 +45,8 @@ var auditActions = []string{
 	"proposal.created", "proposal.updated", "proposal.stage", "proposal.note", "proposal.nda_accepted",
 	"proposal.question", "proposal.answer", "proposal.participant_added", "proposal.participant_removed",
 	"proposal.document_added", "proposal.feed_token", "proposal.verified", "notify.preference",
+	"offer.created", "offer.saved", "offer.published", "offer.archived", "offer.deleted",
+	"offer.interest", "offer.request_replied", "rates.entered", "rates.imported",
 }
 
 // doneNotices are the notices an action's redirect may ask for with

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
@@ -394,4 +395,21 @@ func eval[T any](t testing.TB, ctx context.Context, expr string) T {
 		t.Fatalf("evaluate %s: %v", expr, err)
 	}
 	return v
+}
+
+// browserLogin logs in through the login form after dropping the cookies
+// of whoever was logged in before.
+func browserLogin(t *testing.T, ctx context.Context, base, email string) {
+	t.Helper()
+	if _, err := chromedp.Call(ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	visit(t, ctx, base+"/en/login", 200)
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("#login-email"), email),
+		chromedp.SendKeys(chromedp.CSS("#login-password"), testPassword),
+	); err != nil {
+		t.Fatal(err)
+	}
+	clickAndWait(t, ctx, "form button[type=submit]")
 }

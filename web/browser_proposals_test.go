@@ -1,32 +1,12 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
-
-// browserLogin logs in through the login form after dropping the cookies
-// of whoever was logged in before.
-func browserLogin(t *testing.T, ctx context.Context, base, email string) {
-	t.Helper()
-	if _, err := chromedp.Call(ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
-		t.Fatal(err)
-	}
-	visit(t, ctx, base+"/en/login", 200)
-	if err := chromedp.Do(ctx,
-		chromedp.SendKeys(chromedp.CSS("#login-email"), email),
-		chromedp.SendKeys(chromedp.CSS("#login-password"), testPassword),
-	); err != nil {
-		t.Fatal(err)
-	}
-	clickAndWait(t, ctx, "form button[type=submit]")
-}
 
 // TestBrowserProposalNegotiation: staff move a proposal through three
 // stages with shared and internal notes; the participant accepts the NDA

@@ -242,9 +242,13 @@ func (s *Server) handleModelShow(c echo.Context) error {
 	meta.Title = m.Name.Value
 	meta.Description = m.Tagline.Value
 	meta.Section = "catalogue"
-	return s.renderShared(c, meta, "model "+m.Slug, func() (templ.Component, error) {
+	offers, err := s.modelOffersBlock(c, m.ID)
+	if err != nil {
+		return err
+	}
+	return s.renderSharedWith(c, meta, "model "+m.Slug, func() (templ.Component, error) {
 		return views.ModelContent(modelPageVM(m, lang)), nil
-	})
+	}, offers)
 }
 
 // modelPageVM builds a model's page.

@@ -82,6 +82,30 @@ var routeMatrix = map[string]expect{
 	"POST /staff/media/:id/delete":        {nf, nf, nf, pass, pass},
 	"POST /staff/media/:id/replace":       {nf, nf, nf, pass, pass},
 
+	// Offers: a visitor learns only that offers exist (GET /offers shows
+	// a teaser); every other offer route sends them to log in or refuses.
+	"GET /offers":                           {ok, ok, ok, ok, ok},
+	"GET /offers/archive":                   {toLogin, ok, ok, ok, ok},
+	"GET /offers.csv":                       {toLogin, ok, ok, ok, ok},
+	"POST /offers/currency":                 {denied, pass, pass, pass, pass},
+	"GET /offers/:id":                       {toLogin, ok, ok, ok, ok},
+	"POST /offers/:id/follow":               {denied, pass, pass, pass, pass},
+	"POST /offers/:id/unfollow":             {denied, pass, pass, pass, pass},
+	"POST /offers/:id/interest":             {denied, pass, pass, pass, pass},
+	"GET /staff/offers":                     {nf, nf, nf, ok, ok},
+	"GET /staff/offers/new":                 {nf, nf, nf, ok, ok},
+	"POST /staff/offers/new":                {nf, nf, nf, pass, pass},
+	"GET /staff/offers/requests":            {nf, nf, nf, ok, ok},
+	"POST /staff/offers/requests/:id/reply": {nf, nf, nf, pass, pass},
+	"GET /staff/offers/:id":                 {nf, nf, nf, ok, ok},
+	"POST /staff/offers/:id":                {nf, nf, nf, pass, pass},
+	"POST /staff/offers/:id/publish":        {nf, nf, nf, pass, pass},
+	"POST /staff/offers/:id/archive":        {nf, nf, nf, pass, pass},
+	"POST /staff/offers/:id/delete":         {nf, nf, nf, pass, pass},
+	"GET /staff/rates":                      {nf, nf, nf, ok, ok},
+	"POST /staff/rates":                     {nf, nf, nf, pass, pass},
+	"POST /staff/rates/import":              {nf, nf, nf, pass, pass},
+
 	"GET /admin/users":              {nf, nf, nf, nf, ok},
 	"GET /admin/users/new":          {nf, nf, nf, nf, ok},
 	"POST /admin/users/new":         {nf, nf, nf, nf, pass},
@@ -169,6 +193,9 @@ func TestRoleRouteMatrix(t *testing.T) {
 	// Someone else's proposal, with a document and a question of theirs.
 	fx := newProposalFixture(t, ts, other)
 	params := map[string]string{":slug": "rira", ":doc": fmt.Sprint(fx.docID), ":qid": fmt.Sprint(fx.questionID), ":uid": fmt.Sprint(other.ID)}
+	// A published offer for the members' routes, a draft for the staff
+	// editor, and someone's interest for the staff reply.
+	offers := seedOffers(t, ts)
 
 	clients := map[string]*client{}
 	tokens := map[string]string{}
@@ -212,6 +239,16 @@ func TestRoleRouteMatrix(t *testing.T) {
 			id = fmt.Sprint(modelID)
 		case strings.Contains(path, "/staff/media/"):
 			id = fmt.Sprint(mediaID)
+		case strings.Contains(path, "/staff/offers/requests/"):
+			id = fmt.Sprint(offers.request)
+		case strings.Contains(path, "/staff/offers/") && strings.HasSuffix(path, "/delete"):
+			// Deleting the draft would leave the other routes nothing to
+			// edit: a published offer refuses deletion.
+			id = fmt.Sprint(offers.published)
+		case strings.Contains(path, "/staff/offers/"):
+			id = fmt.Sprint(offers.draft)
+		case strings.Contains(path, "/offers/"):
+			id = fmt.Sprint(offers.published)
 		}
 		if strings.Contains(path, "/proposals/") {
 			id = fmt.Sprint(fx.id)

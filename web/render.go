@@ -62,6 +62,13 @@ func render(c echo.Context, status int, component templ.Component) error {
 // everything else the content depends on; content must not show anything
 // personal.
 func (s *Server) renderShared(c echo.Context, meta views.PageMeta, key string, content func() (templ.Component, error)) error {
+	return s.renderSharedWith(c, meta, key, content, nil)
+}
+
+// renderSharedWith is renderShared with a part made for each request (or
+// kept by its own key) after the shared content: the offers block of a
+// model page depends on the viewer's currency as well as their role.
+func (s *Server) renderSharedWith(c echo.Context, meta views.PageMeta, key string, content func() (templ.Component, error), after templ.Component) error {
 	ctx := c.Request().Context()
 	role := "visitor"
 	if v := viewerOf(c); v.loggedIn() {
@@ -80,6 +87,9 @@ func (s *Server) renderShared(c echo.Context, meta views.PageMeta, key string, c
 	})
 	if err != nil {
 		return err
+	}
+	if after != nil {
+		return render(c, 200, views.Page(meta, templ.Join(templ.Raw(html), after)))
 	}
 	return render(c, 200, views.Page(meta, templ.Raw(html)))
 }

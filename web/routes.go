@@ -58,6 +58,10 @@ func (s *Server) routes() {
 		// public "what's new" with its feed.
 		s.publishingRoutes(g)
 
+		// Offers: investors and partners read them, staff publish them,
+		// with exchange rates and expressions of interest.
+		s.offerRoutes(g)
+
 		g.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	}
 }

@@ -24,6 +24,8 @@ const (
 	keyCSRF    = "csrf"
 	keyCreated = "created"
 	keySeen    = "seen"
+	// keyCurrency is the currency the person reads offer prices in.
+	keyCurrency = "cur"
 	// keyUser holds the account loaded with the session, for this request
 	// only: it is never saved.
 	keyUser = "user"
@@ -235,4 +237,16 @@ func (st *sessionStore) startLogin(r *http.Request, w http.ResponseWriter, s *se
 func (st *sessionStore) end(r *http.Request, w http.ResponseWriter, s *sessions.Session) error {
 	s.Options.MaxAge = -1
 	return st.Save(r, w, s)
+}
+
+// sessionCurrency is the currency the person chose for offer prices, or "".
+func sessionCurrency(s *sessions.Session) string {
+	cur, _ := s.Values[keyCurrency].(string)
+	return cur
+}
+
+// setSessionCurrency keeps the person's chosen currency; the caller saves
+// the session.
+func setSessionCurrency(s *sessions.Session, cur string) {
+	s.Values[keyCurrency] = cur
 }

@@ -3,11 +3,44 @@ package main
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/ikco/partner-portal/db"
 	"github.com/ikco/partner-portal/web"
+	"github.com/ikco/partner-portal/web/rates"
 )
+
+// loadDemoOffers loads the Bank of Russia sample file of the demo and the
+// demonstration offers, published with their prices in rubles.
+func loadDemoOffers(ctx context.Context, store *db.Store, logger *slog.Logger) error {
+	daily, err := rates.ParseCBR(rates.DemoFile, rates.DemoDate)
+	if err != nil {
+		return err
+	}
+	rows := make([]db.RateRow, 0, len(daily.Rates))
+	for _, r := range daily.Rates {
+		rows = append(rows, db.RateRow{Date: r.Date, Currency: r.Currency, Value: r.Value, Nominal: r.Nominal, Source: r.Source})
+	}
+	toRub := func(m db.Money, r db.RateRow) (int64, error) {
+		if m.Currency == "RUB" {
+			return m.Minor, nil
+		}
+		pu, err := rates.Rate{Currency: r.Currency, Value: r.Value, Nominal: r.Nominal}.PerUnit()
+		if err != nil {
+			return 0, err
+		}
+		return rates.Convert(m.Minor, m.Currency, pu, "RUB", nil)
+	}
+	added, err := store.LoadDemoOffers(ctx, rows, toRub, time.Now().UTC())
+	if err != nil {
+		return err
+	}
+	if added {
+		logger.Info("demo offers loaded")
+	}
+	return nil
+}
 
 // demoAccounts are the accounts demo mode creates, one per role; their
 // passwords are shown on the login page in demo mode only.

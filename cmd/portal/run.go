@@ -127,6 +127,10 @@ func setup(ctx context.Context, cfg config, logger *slog.Logger) (*web.Server, *
 		if loaded {
 			logger.Info("demo data loaded")
 		}
+		if err := loadDemoOffers(ctx, store, logger); err != nil {
+			d.Close()
+			return nil, nil, nil, err
+		}
 		if demo, err = ensureDemoAccounts(ctx, store); err != nil {
 			d.Close()
 			return nil, nil, nil, err

@@ -157,7 +157,7 @@ func TestRunServesAndShutsDownGracefully(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	for _, p := range []string{"/healthz", "/ru/", "/en/catalogue", "/fa/models/rira", "/en/login"} {
+	for _, p := range []string{"/healthz", "/ru/", "/en/catalogue", "/fa/models/rira", "/en/login", "/en/offers"} {
 		res, err := http.Get("http://" + addr + p)
 		if err != nil {
 			t.Fatal(err)
@@ -169,6 +169,10 @@ func TestRunServesAndShutsDownGracefully(t *testing.T) {
 		}
 		if p == "/en/login" && !strings.Contains(string(body), "admin@demo.example") {
 			t.Error("demo mode does not show the demo logins")
+		}
+		// The demo offers are there, and a visitor learns only how many.
+		if p == "/en/offers" && !strings.Contains(string(body), "5 current offers.") {
+			t.Errorf("demo offers: the visitor's page does not count 5 current offers")
 		}
 	}
 	if st, err := os.Stat(filepath.Join(dir, "data", "session.keys")); err != nil || st.Mode().Perm() != 0o600 {
