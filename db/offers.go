@@ -785,3 +785,13 @@ func (s *Store) ModelSlugs(ctx context.Context) (map[int64]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// MediaIsPriceList reports whether a library file is the price list of
+// any offer: such a file is offer data, for logged-in members only.
+func (s *Store) MediaIsPriceList(ctx context.Context, mediaID int64) (bool, error) {
+	var n int
+	if err := s.queryRow(ctx, `SELECT count(*) FROM offers WHERE pricelist_media_id = ?`, mediaID).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: price list %d: %w", mediaID, err)
+	}
+	return n > 0, nil
+}

@@ -328,6 +328,15 @@ func (s *Server) handleMediaFile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// An offer's price list is offer data: visitors never get it, whatever
+	// link they hold.
+	priceList, err := s.store.MediaIsPriceList(c.Request().Context(), rec.ID)
+	if err != nil {
+		return err
+	}
+	if priceList && !viewerOf(c).loggedIn() {
+		return echo.ErrNotFound
+	}
 	f, err := os.Open(filepath.Join(s.cfg.MediaDir, name))
 	if errors.Is(err, os.ErrNotExist) {
 		return echo.ErrNotFound
@@ -343,7 +352,11 @@ func (s *Server) handleMediaFile(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, rec.Mime)
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	if priceList {
+		h.Set("Cache-Control", "private, no-store")
+	} else {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	}
 	// Even if a browser were to render it, nothing in it may run.
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	if rec.Kind == "brochure" {

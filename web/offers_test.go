@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -670,5 +671,45 @@ func TestOfferLinksKeepQueryCurrency(t *testing.T) {
 	staff, _ := loginAs(t, ts, "staff")
 	if staff.get(t, "/en/offers").doc(t).Find("[data-testid=manage-offers]").Length() != 1 {
 		t.Error("staff lack the link to manage offers")
+	}
+}
+
+// TestPriceListIsForMembersOnly: a library file attached to an offer as
+// its price list is offer data: a visitor holding its link gets 404, a
+// logged-in investor the file, and never from a shared cache.
+func TestPriceListIsForMembersOnly(t *testing.T) {
+	ts := newTestServer(t)
+	offers := seedOffers(t, ts)
+	name := strings.Repeat("cd", 16)
+	var mediaID int64
+	err := ts.store.Tx(context.Background(), func(tx *db.Tx) error {
+		var err error
+		mediaID, err = tx.CreateMediaFile(db.MediaFile{Name: name, Kind: "brochure", File: name + ".pdf",
+			Mime: "application/pdf", Bytes: 8, OriginalName: "prices.pdf"}, db.Actor{}, time.Now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(ts.cfg.MediaDir, name+".pdf"), []byte("%PDF-1.4\n%%EOF\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	path := "/media/" + name + ".pdf"
+	if r := ts.newClient().get(t, path); r.StatusCode != http.StatusOK {
+		t.Fatalf("a library file not used by an offer: %d", r.StatusCode)
+	}
+	if _, err := ts.store.DB().Write.Exec(`UPDATE offers SET pricelist_media_id = ? WHERE id = ?`, mediaID, offers.published); err != nil {
+		t.Fatal(err)
+	}
+	if r := ts.newClient().get(t, path); r.StatusCode != http.StatusNotFound {
+		t.Errorf("visitor got the price list: %d", r.StatusCode)
+	}
+	inv, _ := loginAs(t, ts, "investor")
+	r := inv.get(t, path)
+	if r.StatusCode != http.StatusOK || !strings.HasPrefix(r.Body, "%PDF") {
+		t.Errorf("investor: %d", r.StatusCode)
+	}
+	if cc := r.Header.Get("Cache-Control"); !strings.Contains(cc, "private") {
+		t.Errorf("price list Cache-Control %q", cc)
 	}
 }

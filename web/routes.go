@@ -20,7 +20,7 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.handleReadyz)
 	e.GET("/static/*", echo.WrapHandler(static.Assets()))
 	e.GET("/robots.txt", s.handleRobots)
-	e.GET("/media/:name", s.handleMediaFile)
+	e.GET("/media/:name", s.handleMediaFile, s.loadViewer)
 
 	for _, lang := range i18n.Langs {
 		e.GET("/"+lang, func(c echo.Context) error {
