@@ -77,6 +77,15 @@ var routeMatrix = map[string]expect{
 	"GET /staff/catalogue/:id/diff":       {nf, nf, nf, ok, ok},
 	"POST /staff/catalogue/:id/restore":   {nf, nf, nf, pass, pass},
 	"GET /staff/translations":             {nf, nf, nf, ok, ok},
+	"GET /staff/specs":                    {nf, nf, nf, ok, ok},
+	"GET /staff/specs/groups/new":         {nf, nf, nf, ok, ok},
+	"POST /staff/specs/groups/new":        {nf, nf, nf, pass, pass},
+	"GET /staff/specs/groups/:id":         {nf, nf, nf, ok, ok},
+	"POST /staff/specs/groups/:id":        {nf, nf, nf, pass, pass},
+	"GET /staff/specs/items/new":          {nf, nf, nf, ok, ok},
+	"POST /staff/specs/items/new":         {nf, nf, nf, pass, pass},
+	"GET /staff/specs/items/:id":          {nf, nf, nf, ok, ok},
+	"POST /staff/specs/items/:id":         {nf, nf, nf, pass, pass},
 	"GET /staff/media":                    {nf, nf, nf, ok, ok},
 	"POST /staff/media":                   {nf, nf, nf, pass, pass},
 	"POST /staff/media/:id/delete":        {nf, nf, nf, pass, pass},
@@ -190,6 +199,11 @@ func TestRoleRouteMatrix(t *testing.T) {
 		t.Fatalf("no model to edit: %v", err)
 	}
 	mediaID := matrixMediaFile(t, ts, modelID)
+	// A specification group and item for the specification routes.
+	var specGroupID, specItemID int64
+	if err := ts.store.DB().Read.QueryRow(`SELECT min(g.id), min(i.id) FROM spec_groups g, spec_items i`).Scan(&specGroupID, &specItemID); err != nil {
+		t.Fatalf("no specification to edit: %v", err)
+	}
 	// Someone else's proposal, with a document and a question of theirs.
 	fx := newProposalFixture(t, ts, other)
 	params := map[string]string{":slug": "rira", ":doc": fmt.Sprint(fx.docID), ":qid": fmt.Sprint(fx.questionID), ":uid": fmt.Sprint(other.ID)}
@@ -239,6 +253,10 @@ func TestRoleRouteMatrix(t *testing.T) {
 			id = fmt.Sprint(modelID)
 		case strings.Contains(path, "/staff/media/"):
 			id = fmt.Sprint(mediaID)
+		case strings.Contains(path, "/staff/specs/groups/"):
+			id = fmt.Sprint(specGroupID)
+		case strings.Contains(path, "/staff/specs/items/"):
+			id = fmt.Sprint(specItemID)
 		case strings.Contains(path, "/staff/offers/requests/"):
 			id = fmt.Sprint(offers.request)
 		case strings.Contains(path, "/staff/offers/") && strings.HasSuffix(path, "/delete"):

@@ -49,8 +49,9 @@ var pubNotices = map[string]string{
 	"unchanged":   "pub.done.unchanged",
 }
 
-// publishingRoutes registers the staff catalogue editor, the media
-// library and the public "what's new".
+// publishingRoutes registers the staff catalogue editor, its
+// specification groups and items, the media library and the public
+// "what's new".
 func (s *Server) publishingRoutes(g *echo.Group) {
 	s.route(g, "GET", "/news", s.handleNews, s.cachePublic)
 	s.route(g, "GET", "/news.atom", s.handleNewsFeed, s.cachePublic)
@@ -69,6 +70,15 @@ func (s *Server) publishingRoutes(g *echo.Group) {
 	s.route(g, "GET", "/staff/catalogue/:id/diff", s.handleRevisionDiff)
 	s.route(g, "POST", "/staff/catalogue/:id/restore", s.handleRevisionRestore)
 	s.route(g, "GET", "/staff/translations", s.handleTranslations)
+	s.route(g, "GET", "/staff/specs", s.handleSpecList)
+	s.route(g, "GET", "/staff/specs/groups/new", s.handleSpecGroupNewForm)
+	s.route(g, "POST", "/staff/specs/groups/new", s.handleSpecGroupCreate)
+	s.route(g, "GET", "/staff/specs/groups/:id", s.handleSpecGroupShow)
+	s.route(g, "POST", "/staff/specs/groups/:id", s.handleSpecGroupSave)
+	s.route(g, "GET", "/staff/specs/items/new", s.handleSpecItemNewForm)
+	s.route(g, "POST", "/staff/specs/items/new", s.handleSpecItemCreate)
+	s.route(g, "GET", "/staff/specs/items/:id", s.handleSpecItemShow)
+	s.route(g, "POST", "/staff/specs/items/:id", s.handleSpecItemSave)
 	s.route(g, "GET", "/staff/media", s.handleMediaList)
 	s.route(g, "POST", "/staff/media", s.handleMediaUpload)
 	s.route(g, "POST", "/staff/media/:id/delete", s.handleMediaDelete)
