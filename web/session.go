@@ -24,6 +24,9 @@ const (
 	keyCSRF    = "csrf"
 	keyCreated = "created"
 	keySeen    = "seen"
+	// keyInquiryDraft holds the key of a visitor's inquiry draft, typed
+	// before registering, until an account claims it.
+	keyInquiryDraft = "inquiry_draft"
 	// keyUser holds the account loaded with the session, for this request
 	// only: it is never saved.
 	keyUser = "user"
@@ -235,4 +238,22 @@ func (st *sessionStore) startLogin(r *http.Request, w http.ResponseWriter, s *se
 func (st *sessionStore) end(r *http.Request, w http.ResponseWriter, s *sessions.Session) error {
 	s.Options.MaxAge = -1
 	return st.Save(r, w, s)
+}
+
+// sessionInquiryDraft returns the key of the visitor's inquiry draft, or "".
+func sessionInquiryDraft(s *sessions.Session) string {
+	if s == nil {
+		return ""
+	}
+	k, _ := s.Values[keyInquiryDraft].(string)
+	return k
+}
+
+// setSessionInquiryDraft remembers a visitor's inquiry draft key; "" forgets it.
+func setSessionInquiryDraft(s *sessions.Session, key string) {
+	if key == "" {
+		delete(s.Values, keyInquiryDraft)
+		return
+	}
+	s.Values[keyInquiryDraft] = key
 }
