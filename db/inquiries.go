@@ -129,6 +129,7 @@ func (t *Tx) CreateInquiryDraft(userID int64, anonKey string, now time.Time) (in
 // partner reached; ErrNotEditable once it is submitted (unless staff asked
 // for information), ErrNotFound when it is not theirs.
 func (t *Tx) SaveInquiry(q Inquiry, now time.Time) error {
+	t.inquiriesChanged = true
 	res, err := t.tx.ExecContext(t.ctx, `UPDATE inquiries SET step = max(step, ?), company = ?, country = ?, inn = ?, ogrn = ?, kpp = ?,
 		website = ?, region = ?, contact_name = ?, contact_position = ?, email = ?, phone = ?, kind = ?, models = ?,
 		volume_per_year = ?, investment = ?, currency = ?, timeline = ?, network_points = ?, network_cities = ?, message = ?,
@@ -177,6 +178,7 @@ func (t *Tx) nextInquiryRef(now time.Time) (string, error) {
 // and reports first false, so a double click or a resubmitted page makes
 // one inquiry.
 func (t *Tx) SubmitInquiry(id int64, actor User, now time.Time) (ref string, first bool, err error) {
+	t.inquiriesChanged = true
 	q, err := t.InquiryByID(id)
 	if err != nil {
 		return "", false, err
@@ -262,7 +264,9 @@ type InquiryFilter struct {
 }
 
 func (f InquiryFilter) where() (string, []any) {
-	conds := []string{"i.status <> 'draft'"}
+	// Submitted inquiries are those with a submission time: the condition
+	// lets the inbox walk the partial index on submitted_at.
+	conds := []string{"i.submitted_at IS NOT NULL"}
 	var args []any
 	if f.Status != "" {
 		conds = append(conds, "i.status = ?")
@@ -282,8 +286,17 @@ func (f InquiryFilter) where() (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
+// cachedInbox is an inbox page kept while the inquiries version stands.
+type cachedInbox struct {
+	version int64
+	list    []Inquiry
+	total   int
+}
+
 // ListInquiries returns a page of submitted inquiries for staff, newest
-// first, with the number of all that match.
+// first, with the number of all that match. The inbox changes only when
+// an inquiry does: a page is served from memory while the inquiries
+// version stands.
 func (s *Store) ListInquiries(ctx context.Context, f InquiryFilter) ([]Inquiry, int, error) {
 	if f.PerPage <= 0 {
 		f.PerPage = 50
@@ -291,6 +304,28 @@ func (s *Store) ListInquiries(ctx context.Context, f InquiryFilter) ([]Inquiry, 
 	if f.Page < 1 {
 		f.Page = 1
 	}
+	version := s.inquiries.Load()
+	key := fmt.Sprintf("%+v", f)
+	s.inboxMu.Lock()
+	if c, ok := s.inbox[key]; ok && c.version == version {
+		s.inboxMu.Unlock()
+		return c.list, c.total, nil
+	}
+	s.inboxMu.Unlock()
+	list, total, err := s.listInquiries(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	s.inboxMu.Lock()
+	if s.inbox == nil || len(s.inbox) >= 512 {
+		s.inbox = map[string]cachedInbox{}
+	}
+	s.inbox[key] = cachedInbox{version: version, list: list, total: total}
+	s.inboxMu.Unlock()
+	return list, total, nil
+}
+
+func (s *Store) listInquiries(ctx context.Context, f InquiryFilter) ([]Inquiry, int, error) {
 	where, args := f.where()
 	var total int
 	if err := s.queryRow(ctx, `SELECT count(*) FROM inquiries i`+where, args...).Scan(&total); err != nil {
@@ -376,6 +411,7 @@ func (s *Store) InquiryMessages(ctx context.Context, inquiryID int64) ([]Inquiry
 // SetInquiryStatus moves a submitted inquiry to a status; from lists the
 // statuses it may leave (ErrNotEditable otherwise).
 func (t *Tx) SetInquiryStatus(id int64, to string, from []string, now time.Time) error {
+	t.inquiriesChanged = true
 	ph := strings.TrimSuffix(strings.Repeat("?,", len(from)), ",")
 	args := []any{to, fmtTime(now), id}
 	for _, f := range from {
@@ -393,6 +429,7 @@ func (t *Tx) SetInquiryStatus(id int64, to string, from []string, now time.Time)
 
 // AssignInquiry gives an inquiry to a staff member (0: nobody).
 func (t *Tx) AssignInquiry(id, staffID int64, now time.Time) error {
+	t.inquiriesChanged = true
 	_, err := t.tx.ExecContext(t.ctx, `UPDATE inquiries SET assignee_id = ?, updated_at = ? WHERE id = ? AND status <> 'draft'`,
 		nullID(staffID), fmtTime(now), id)
 	if err != nil {
@@ -403,6 +440,7 @@ func (t *Tx) AssignInquiry(id, staffID int64, now time.Time) error {
 
 // DeclineInquiry closes an inquiry with the reason the partner is sent.
 func (t *Tx) DeclineInquiry(id int64, reason string, now time.Time) error {
+	t.inquiriesChanged = true
 	if err := t.SetInquiryStatus(id, "declined", []string{"new", "in_review", "needs_info"}, now); err != nil {
 		return err
 	}
@@ -414,6 +452,7 @@ func (t *Tx) DeclineInquiry(id int64, reason string, now time.Time) error {
 // with the partner's account as participant and the type, region, volume,
 // models and investment carried over, and links the two both ways.
 func (t *Tx) AcceptInquiry(id int64, title L10n, actor User, now time.Time) (int64, error) {
+	t.inquiriesChanged = true
 	q, err := t.InquiryByID(id)
 	if err != nil {
 		return 0, err

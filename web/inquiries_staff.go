@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/ikco/partner-portal/db"
@@ -57,6 +60,16 @@ func (s *Server) handleStaffInquiryList(c echo.Context) error {
 		return err
 	}
 	f.PerPage = adminPerPage
+	m := s.pageMeta(c, "inquiries.staff.title")
+	m.Section, m.NoIndex = "inquiries", true
+	// The list has no form that posts, so no token: it is kept rendered
+	// per language, filters and inquiries version. The version is read
+	// before the list, so a change committed meanwhile is never filed
+	// under the new version.
+	key := fmt.Sprintf("%s|%+v|%s|%d", i18n.Lang(ctx), f, fvm.Assignee, s.store.InquiriesVersion())
+	if html, ok := s.inbox.get(key); ok {
+		return render(c, http.StatusOK, views.Page(m, templ.Raw(string(html))))
+	}
 	list, total, err := s.store.ListInquiries(ctx, f)
 	if err != nil {
 		return err
@@ -100,9 +113,37 @@ func (s *Server) handleStaffInquiryList(c echo.Context) error {
 	if f.Page < vm.Pages {
 		vm.NextHref = page(f.Page + 1)
 	}
-	m := s.pageMeta(c, "inquiries.staff.title")
-	m.Section, m.NoIndex = "inquiries", true
-	return render(c, http.StatusOK, views.StaffInquiryListPage(m, vm))
+	var buf bytes.Buffer
+	if err := views.StaffInquiryList(vm).Render(ctx, &buf); err != nil {
+		return err
+	}
+	s.inbox.put(key, buf.Bytes())
+	return render(c, http.StatusOK, views.Page(m, templ.Raw(buf.String())))
+}
+
+// inboxCacheMax bounds the rendered inbox pages kept in memory.
+const inboxCacheMax = 512
+
+// htmlCache keeps rendered page content by key; full, it starts over.
+type htmlCache struct {
+	mu sync.Mutex
+	m  map[string][]byte
+}
+
+func (hc *htmlCache) get(k string) ([]byte, bool) {
+	hc.mu.Lock()
+	defer hc.mu.Unlock()
+	b, ok := hc.m[k]
+	return b, ok
+}
+
+func (hc *htmlCache) put(k string, b []byte) {
+	hc.mu.Lock()
+	defer hc.mu.Unlock()
+	if hc.m == nil || len(hc.m) >= inboxCacheMax {
+		hc.m = map[string][]byte{}
+	}
+	hc.m[k] = b
 }
 
 // csvCell neutralises a cell a spreadsheet would read as a formula.

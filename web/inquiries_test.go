@@ -347,6 +347,10 @@ func TestInquiryTriage(t *testing.T) {
 	if q.Status != "accepted" || q.ProposalID == 0 {
 		t.Fatalf("after accepting: %s, proposal %d", q.Status, q.ProposalID)
 	}
+	// The inbox kept in memory follows the change.
+	if n := staff.get(t, "/en/staff/inquiries?status=accepted").doc(t).Find("[data-testid=inquiry-row]").Length(); n != 1 {
+		t.Errorf("after accepting, the inbox lists %d accepted", n)
+	}
 	p, err := ts.store.ProposalFor(context.Background(), db.Viewer{ID: pu.ID, Role: "partner"}, q.ProposalID)
 	if err != nil || p.VolumePerYear != 3000 || p.Kind != "joint_venture" || p.Models != "Rira, Tara" {
 		t.Fatalf("the partner's proposal: %+v, %v", p, err)

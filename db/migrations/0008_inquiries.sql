@@ -52,6 +52,7 @@ CREATE TABLE inquiries (
 ) STRICT;
 CREATE INDEX inquiries_user ON inquiries(user_id, id);
 CREATE INDEX inquiries_status ON inquiries(status, submitted_at, id);
+CREATE INDEX inquiries_status_assignee ON inquiries(status, assignee_id, submitted_at, id);
 CREATE INDEX inquiries_submitted ON inquiries(submitted_at, id) WHERE submitted_at IS NOT NULL;
 CREATE INDEX inquiries_inn ON inquiries(inn) WHERE inn <> '';
 CREATE INDEX inquiries_proposal ON inquiries(proposal_id) WHERE proposal_id IS NOT NULL;
