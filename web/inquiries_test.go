@@ -383,3 +383,22 @@ func TestInquiryTriage(t *testing.T) {
 		t.Errorf("CSV: %.300s", csvRes.Body)
 	}
 }
+
+func TestInquiryLimits(t *testing.T) {
+	ts := newTestServer(t, withDocuments(t))
+	cl, _ := loginAs(t, ts, "partner")
+	tok := cl.csrfFrom(t, "/en/inquiries/new")
+	form := inquiryForm(validInquiry(), stepCompany)
+	form.Set("csrf", tok)
+	limited := 0
+	for range inquiryPerAccount.burst + 5 {
+		if res := cl.post(t, "/en/inquiries/new", form); res.StatusCode == http.StatusTooManyRequests {
+			limited++
+		} else if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("draft: %d", res.StatusCode)
+		}
+	}
+	if limited == 0 {
+		t.Errorf("%d drafts in a row were all accepted", inquiryPerAccount.burst+5)
+	}
+}
