@@ -451,7 +451,9 @@ func (t *Tx) DeclineInquiry(id int64, reason string, now time.Time) error {
 // AcceptInquiry turns an inquiry into a partnership proposal at stage New,
 // with the partner's account as participant and the type, region, volume,
 // models and investment carried over, and links the two both ways.
-func (t *Tx) AcceptInquiry(id int64, title L10n, actor User, now time.Time) (int64, error) {
+// nda is the proposal's NDA text, which the partner accepts to see its
+// details.
+func (t *Tx) AcceptInquiry(id int64, title L10n, nda string, actor User, now time.Time) (int64, error) {
 	t.inquiriesChanged = true
 	q, err := t.InquiryByID(id)
 	if err != nil {
@@ -472,7 +474,7 @@ func (t *Tx) AcceptInquiry(id int64, title L10n, actor User, now time.Time) (int
 	pid, err := t.CreateProposal(ProposalInput{
 		Kind: kind, Title: title, Summary: L10n{RU: summary, EN: summary, FA: summary}, Market: "ru", Region: q.Region,
 		Models: q.Models, VolumePerYear: q.VolumePerYear, InvestMin: q.Investment, InvestMax: q.Investment, Currency: currency,
-		KeyTerms: "", Visibility: "private", OwnerID: actor.ID,
+		KeyTerms: "", Visibility: "private", NDAText: nda, OwnerID: actor.ID,
 	}, actor, now)
 	if err != nil {
 		return 0, err

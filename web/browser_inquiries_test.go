@@ -141,6 +141,15 @@ func TestBrowserInquiryWholeWay(t *testing.T) {
 	if !strings.Contains(eval[string](t, ctx, `document.querySelector('main').textContent`), "Volga Motors LLC") {
 		t.Error("the partner's proposal page does not name their company")
 	}
+	// Past the NDA, the details name the inquiry the proposal came from.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#nda-agree"))); err != nil {
+		t.Fatal(err)
+	}
+	clickAndWait(t, ctx, "[data-testid=nda-accept]")
+	if got := eval[string](t, ctx, `document.querySelector('[data-testid=proposal-inquiry]')?.textContent ?? ''`); got != ref {
+		t.Errorf("the partner's proposal names inquiry %q, want %q", got, ref)
+	}
+	runAxe(t, ctx, "partner's proposal past the NDA")
 	visit(t, ctx, base+"/en/inquiries", 200)
 	runAxe(t, ctx, "my inquiries")
 }

@@ -430,10 +430,12 @@ func (s *Server) handleStaffInquiryAccept(c echo.Context) error {
 			title.FA = t
 		}
 	}
+	// One NDA text serves every participant: Russian, then English.
+	nda := s.catalog.Locale("ru").T("inquiry.proposal_nda") + "\n\n" + s.catalog.Locale("en").T("inquiry.proposal_nda")
 	var pid int64
 	err = s.store.Tx(ctx, func(tx *db.Tx) error {
 		var err error
-		pid, err = tx.AcceptInquiry(q.ID, title, *u, s.now())
+		pid, err = tx.AcceptInquiry(q.ID, title, nda, *u, s.now())
 		if err != nil {
 			return err
 		}
