@@ -402,3 +402,66 @@ func TestInquiryLimits(t *testing.T) {
 		t.Errorf("%d drafts in a row were all accepted", inquiryPerAccount.burst+5)
 	}
 }
+
+// TestInquiryRoutesNeverFail asks every inquiry route with bad ids, bad
+// queries and junk forms, as a partner and as staff: never a 500.
+func TestInquiryRoutesNeverFail(t *testing.T) {
+	ts := newTestServer(t, withDocuments(t))
+	partner, pu := loginAs(t, ts, "partner")
+	staff, _ := loginAs(t, ts, "staff")
+	fx := newInquiryFixture(t, ts, pu)
+	ids := []string{"0", "x", "99999999999999999999", "-1", fmt.Sprint(fx.id)}
+	queries := []string{"", "?step=abc", "?step=99", "?status=bogus", "?q=%E2%80%AE", "?page=-1", "?assignee=7", "?done=%3Cscript%3E"}
+	forms := []url.Values{{}, {"step": {"x"}}, {"step": {"9"}}, {"assignee": {"x"}}, {"assignee": {"-3"}}, {"body": {strings.Repeat("x", 6000)}},
+		{"reason": {"\u202e"}}, {"go": {"back"}, "step": {"2"}}}
+	for _, cl := range []*client{partner, staff} {
+		tok := cl.csrfFrom(t, "/en/account")
+		for key := range policy {
+			method, path, _ := strings.Cut(key, " ")
+			if !strings.Contains(path, "inquiries") {
+				continue
+			}
+			for _, id := range ids {
+				p := "/en" + strings.ReplaceAll(strings.ReplaceAll(path, ":id", id), ":att", id)
+				if method == "GET" {
+					for _, q := range queries {
+						if res := cl.get(t, p+q); res.StatusCode >= 500 {
+							t.Errorf("GET %s%s: %d", p, q, res.StatusCode)
+						}
+					}
+					continue
+				}
+				for _, f := range forms {
+					f.Set("csrf", tok)
+					if res := cl.post(t, p, f); res.StatusCode >= 500 {
+						t.Errorf("POST %s %v: %d", p, f, res.StatusCode)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestInquiryPagesInEveryLanguage(t *testing.T) {
+	ts := newTestServer(t, withDocuments(t))
+	partner, pu := loginAs(t, ts, "partner")
+	staff, _ := loginAs(t, ts, "staff")
+	fx := newInquiryFixture(t, ts, pu)
+	titles := map[string]string{"ru": "Заявка на совместное предприятие", "en": "Joint-venture inquiry", "fa": "درخواست سرمایه‌گذاری مشترک"}
+	for lang, title := range titles {
+		for _, p := range []struct {
+			cl   *client
+			path string
+		}{{partner, "/inquiries/new"}, {partner, "/inquiries"}, {partner, fmt.Sprintf("/inquiries/%d", fx.id)},
+			{staff, "/staff/inquiries"}, {staff, fmt.Sprintf("/staff/inquiries/%d", fx.id)}} {
+			res := p.cl.get(t, "/"+lang+p.path)
+			if res.StatusCode != http.StatusOK {
+				t.Errorf("%s%s: %d", lang, p.path, res.StatusCode)
+				continue
+			}
+			if p.path == "/inquiries/new" && !strings.Contains(res.doc(t).Find("h1").Text(), title) {
+				t.Errorf("%s: title %q", lang, res.doc(t).Find("h1").Text())
+			}
+		}
+	}
+}
