@@ -116,6 +116,10 @@ type inquiriesFigures struct {
 	upload, submit []time.Duration
 	submitErrors   int
 	firstErr       string
+	// others is the share of the machine's CPU that other programs took
+	// while the loads ran (-1 where unknown): on a shared machine it
+	// explains runs that differ.
+	others float64
 }
 
 func BenchmarkInquiries(b *testing.B) {
@@ -149,6 +153,10 @@ func BenchmarkInquiries(b *testing.B) {
 		}
 		fmt.Fprintf(os.Stdout, "  %-12s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (%s the 30 ms p99 target at %d connections)\n",
 			m.name, m.r.perSecond(), ms(m.r.percentile(0.5)), ms(m.r.percentile(0.99)), target, benchInboxConns)
+	}
+	if f.others >= 0 {
+		b.ReportMetric(100*f.others, "others-cpu-%")
+		fmt.Fprintf(os.Stdout, "  other programs took %.0f%% of the machine's CPU during the loads\n", 100*f.others)
 	}
 	if f.firstErr != "" {
 		fmt.Fprintf(os.Stdout, "  first submission error: %s\n", f.firstErr)
@@ -188,6 +196,7 @@ func measureInquiries(b *testing.B, window time.Duration) inquiriesFigures {
 		base + "/ru/staff/inquiries?assignee=none&status=new", base + "/ru/staff/inquiries?status=in_review&page=3"}
 	search := []string{base + "/ru/staff/inquiries?q=" + url.QueryEscape("ВОЛГА"), base + "/ru/staff/inquiries?q=7700001",
 		base + "/ru/staff/inquiries?q=" + url.QueryEscape("урал моторс 12"), base + "/ru/staff/inquiries?q=JV-"}
+	cpu0, cpuOK := readCPUTicks()
 	for _, t := range []struct {
 		name string
 		dst  *loadResult
@@ -320,6 +329,10 @@ func measureInquiries(b *testing.B, window time.Duration) inquiriesFigures {
 	f.submitWindow = time.Since(warmEnd)
 	for _, s := range [][]time.Duration{f.inquiry, f.upload, f.submit} {
 		slices.Sort(s)
+	}
+	f.others = -1
+	if cpu1, ok := readCPUTicks(); ok && cpuOK {
+		f.others = cpu1.othersShare(cpu0)
 	}
 	if f.submitErrors > 0 {
 		b.Errorf("%d submissions failed, first: %s", f.submitErrors, f.firstErr)
