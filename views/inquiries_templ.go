@@ -840,7 +840,7 @@ func inquiryAttachments(vm InquiryFormVM) templ.Component {
 
 func fileSize(ctx context.Context, n int64) string {
 	if n < 1<<20 {
-		return Int(ctx, int((n+1023)/1024)) + " KB"
+		return Int(ctx, int((n+1023)/1024)) + " " + T(ctx, "unit.kb")
 	}
 	return Num(ctx, float64(n)/(1<<20), 1) + " " + T(ctx, "unit.mb")
 }
