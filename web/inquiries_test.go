@@ -447,7 +447,7 @@ func TestInquiryPagesInEveryLanguage(t *testing.T) {
 	partner, pu := loginAs(t, ts, "partner")
 	staff, _ := loginAs(t, ts, "staff")
 	fx := newInquiryFixture(t, ts, pu)
-	titles := map[string]string{"ru": "Заявка на совместное предприятие", "en": "Joint-venture inquiry", "fa": "درخواست سرمایه‌گذاری مشترک"}
+	titles := map[string]string{"ru": "Заявка на совместное предприятие", "en": "Joint-venture inquiry", "fa": "درخواست سرمایه\u200cگذاری مشترک"}
 	for lang, title := range titles {
 		for _, p := range []struct {
 			cl   *client
