@@ -4,7 +4,7 @@ export GOTOOLCHAIN := auto
 GO ?= go
 BIN := bin/portal
 
-.PHONY: help run build test test-short generate check bench browser-deps
+.PHONY: help run build test test-short generate check bench crashtest browser-deps
 
 ## help: list the targets
 help:
@@ -43,6 +43,10 @@ check:
 ## bench: benchmarks on this machine: public pages against the static ceiling, and more
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./cmd/portal/
+
+## crashtest: kill the real server with SIGKILL 24 times while clients submit inquiries; no acknowledged one may be lost
+crashtest:
+	$(GO) test -tags crashtest -run '^TestCrash$$' -count=1 -v -timeout 5m ./cmd/portal/
 
 ## browser-deps: install Debian's chromium for the browser tests when it is missing
 browser-deps:

@@ -551,3 +551,47 @@ func BenchmarkLoadGenerated1000x4(b *testing.B) {
 		}
 	}
 }
+
+func TestLoadDemoInquiries(t *testing.T) {
+	s := openDemoStore(t)
+	ctx := context.Background()
+	var staff, partner User
+	for i, role := range []string{"staff", "partner"} {
+		err := s.Tx(ctx, func(tx *Tx) error {
+			id, err := tx.CreateUser(NewUser{Email: role + "@demo.example", FullName: "Demo " + role, Role: role, Status: "active", Lang: "ru", Now: time.Now()})
+			if err != nil {
+				return err
+			}
+			u, err := tx.UserByID(id)
+			if i == 0 {
+				staff = u
+			} else {
+				partner = u
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ok, err := s.LoadDemoInquiries(ctx, staff, partner, time.Now()); !ok || err != nil {
+		t.Fatalf("first load: %v %v", ok, err)
+	}
+	if ok, err := s.LoadDemoInquiries(ctx, staff, partner, time.Now()); ok || err != nil {
+		t.Fatalf("second load: %v %v", ok, err)
+	}
+	list, err := s.MyInquiries(ctx, partner.ID)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("%d inquiries, %v", len(list), err)
+	}
+	statuses := map[string]bool{}
+	for _, q := range list {
+		statuses[q.Status] = true
+		if q.Ref == "" || !strings.Contains(q.Company, "демо") {
+			t.Errorf("inquiry %d: ref %q, company %q", q.ID, q.Ref, q.Company)
+		}
+	}
+	if !statuses["new"] || !statuses["needs_info"] {
+		t.Errorf("statuses %v", statuses)
+	}
+}

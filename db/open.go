@@ -115,6 +115,12 @@ type Store struct {
 	proposals atomic.Int64
 	boardMu   sync.Mutex
 	boards    map[string]cachedBoard
+	// inquiries is the inquiries version: every committed change to what
+	// the staff inbox lists increments it, which invalidates the inbox
+	// pages kept in memory.
+	inquiries atomic.Int64
+	inboxMu   sync.Mutex
+	inbox     map[string]cachedInbox
 }
 
 // NewStore wraps an opened, migrated database and loads the content version.
@@ -132,6 +138,10 @@ func NewStore(ctx context.Context, d *DB) (*Store, error) {
 // proposal, its participants or its timeline increments it, so what was
 // derived from proposals under an older version is stale.
 func (s *Store) ProposalsVersion() int64 { return s.proposals.Load() }
+
+// InquiriesVersion is the current inquiries version: it moves on with
+// every committed change to submitted inquiries.
+func (s *Store) InquiriesVersion() int64 { return s.inquiries.Load() }
 
 // DB returns the underlying database, for health checks and tools.
 func (s *Store) DB() *DB { return s.db }

@@ -37,6 +37,9 @@ type Tx struct {
 	// proposalsChanged is set when it changed proposals, which moves the
 	// proposals version on after the commit.
 	proposalsChanged bool
+	// inquiriesChanged is set when it changed submitted inquiries, which
+	// moves the inquiries version on after the commit.
+	inquiriesChanged bool
 }
 
 // Tx runs fn in one writer transaction (BEGIN IMMEDIATE) and commits it
@@ -53,6 +56,9 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if t.proposalsChanged {
 		s.proposals.Add(1)
+	}
+	if t.inquiriesChanged {
+		s.inquiries.Add(1)
 	}
 	if t.published {
 		return s.reloadVersion(ctx)

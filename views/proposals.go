@@ -93,7 +93,11 @@ type ChainCheckVM struct {
 
 // ProposalPageVM is the participant's status page of a proposal.
 type ProposalPageVM struct {
-	ID           int64
+	ID int64
+	// InquiryRef and InquiryHref name the inquiry the proposal was made
+	// from, for staff and the partner who sent it.
+	InquiryRef   string
+	InquiryHref  string
 	Title        TextVM
 	Summary      TextVM
 	Kind         string

@@ -156,6 +156,12 @@ func (s *Server) handleRegister(c echo.Context) error {
 		if err := tx.CreateToken(id, hashToken(token), "confirm", now, confirmTTL); err != nil {
 			return err
 		}
+		if key := sessionInquiryDraft(viewerOf(c).session); key != "" {
+			// The inquiry the visitor started before registering is theirs.
+			if _, err := tx.ClaimAnonInquiry(key, id, now); err != nil {
+				return err
+			}
+		}
 		e := s.auditEntry(c, "register", "user", id, f.Role)
 		e.ActorID, e.ActorEmail = id, db.FoldEmail(f.Email)
 		if err := tx.Audit(e); err != nil {
@@ -366,6 +372,11 @@ func (s *Server) handleLogin(c echo.Context) error {
 	err = s.store.Tx(ctx, func(tx *db.Tx) error {
 		if err := tx.ClearLoginFailures(u.ID); err != nil {
 			return err
+		}
+		if key := sessionInquiryDraft(viewerOf(c).session); key != "" {
+			if _, err := tx.ClaimAnonInquiry(key, u.ID, s.now()); err != nil {
+				return err
+			}
 		}
 		e := s.auditEntry(c, "login.ok", "user", u.ID, "")
 		e.ActorID, e.ActorEmail = u.ID, u.Email

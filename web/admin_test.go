@@ -643,7 +643,7 @@ func TestAdminDecidesFromAccountPage(t *testing.T) {
 
 // staffAdminPaths are every staff and admin route of the policy table, with
 // :id filled in: a proposal's id on proposal routes, else the account's.
-func staffAdminPaths(uid, pid int64) (gets, posts []string) {
+func staffAdminPaths(uid, pid int64, inq inquiryFixture) (gets, posts []string) {
 	for k := range policy {
 		method, path, _ := strings.Cut(k, " ")
 		if !strings.HasPrefix(path, "/admin") && !strings.HasPrefix(path, "/staff") {
@@ -652,6 +652,10 @@ func staffAdminPaths(uid, pid int64) (gets, posts []string) {
 		id := uid
 		if strings.HasPrefix(path, "/staff/proposals/") {
 			id = pid
+		}
+		if strings.HasPrefix(path, "/staff/inquiries/") {
+			id = inq.id
+			path = strings.ReplaceAll(path, ":att", idString(inq.attID))
 		}
 		path = "/en" + strings.ReplaceAll(path, ":id", idString(id))
 		if method == "GET" {
@@ -667,7 +671,7 @@ func TestStaffAndAdminPagesHiddenFromOthers(t *testing.T) {
 	ts := newTestServer(t, withDocuments(t))
 	p := seedAccount(t, ts, "pending@example.com", "Pending Person", "investor", "pending", "en")
 	fx := newProposalFixture(t, ts)
-	gets, posts := staffAdminPaths(p.ID, fx.id)
+	gets, posts := staffAdminPaths(p.ID, fx.id, newInquiryFixture(t, ts, p))
 	// The offer editor's :id names an offer.
 	draft := seedOffers(t, ts).draft
 	for i, g := range gets {

@@ -160,6 +160,34 @@ var routeMatrix = map[string]expect{
 	"POST /staff/proposals/:id/questions/:qid/answer":    {nf, nf, nf, pass, pass},
 	"GET /staff/proposals/:id/verify":                    {nf, nf, nf, ok, ok},
 	"GET /staff/pipeline":                                {nf, nf, nf, ok, ok},
+
+	// Inquiries: :id is another partner's submitted inquiry, so its
+	// partner routes are a 404 for everyone, staff included (staff use
+	// the inbox); partners' routes are a 404 for visitors too, as the
+	// policy's partners level answers. A visitor may start an inquiry
+	// (kept with the session).
+	"GET /inquiries":                              {nf, nf, ok, ok, ok},
+	"GET /inquiries/new":                          {ok, nf, ok, ok, ok},
+	"POST /inquiries/new":                         {pass, nf, pass, pass, pass},
+	"GET /inquiries/:id":                          {nf, nf, nf, nf, nf},
+	"GET /inquiries/:id/edit":                     {nf, nf, nf, nf, nf},
+	"POST /inquiries/:id/edit":                    {nf, nf, nf, nf, nf},
+	"POST /inquiries/:id/submit":                  {nf, nf, nf, nf, nf},
+	"GET /inquiries/:id/done":                     {nf, nf, nf, nf, nf},
+	"POST /inquiries/:id/messages":                {nf, nf, nf, nf, nf},
+	"POST /inquiries/:id/attachments":             {nf, nf, nf, nf, nf},
+	"GET /inquiries/:id/attachments/:att":         {nf, nf, nf, nf, nf},
+	"POST /inquiries/:id/attachments/:att/delete": {nf, nf, nf, nf, nf},
+	"GET /staff/inquiries":                        {nf, nf, nf, ok, ok},
+	"GET /staff/inquiries.csv":                    {nf, nf, nf, ok, ok},
+	"GET /staff/inquiries/:id":                    {nf, nf, nf, ok, ok},
+	"GET /staff/inquiries/:id/attachments/:att":   {nf, nf, nf, ok, ok},
+	"POST /staff/inquiries/:id/assign":            {nf, nf, nf, pass, pass},
+	"POST /staff/inquiries/:id/review":            {nf, nf, nf, pass, pass},
+	"POST /staff/inquiries/:id/reply":             {nf, nf, nf, pass, pass},
+	"POST /staff/inquiries/:id/ask":               {nf, nf, nf, pass, pass},
+	"POST /staff/inquiries/:id/accept":            {nf, nf, nf, pass, pass},
+	"POST /staff/inquiries/:id/decline":           {nf, nf, nf, pass, pass},
 }
 
 var matrixRoles = []string{"visitor", "investor", "partner", "staff", "admin"}
@@ -206,7 +234,10 @@ func TestRoleRouteMatrix(t *testing.T) {
 	}
 	// Someone else's proposal, with a document and a question of theirs.
 	fx := newProposalFixture(t, ts, other)
-	params := map[string]string{":slug": "rira", ":doc": fmt.Sprint(fx.docID), ":qid": fmt.Sprint(fx.questionID), ":uid": fmt.Sprint(other.ID)}
+	// Another partner's submitted inquiry, with an attachment.
+	inq := newInquiryFixture(t, ts, other)
+	params := map[string]string{":slug": "rira", ":doc": fmt.Sprint(fx.docID), ":qid": fmt.Sprint(fx.questionID), ":uid": fmt.Sprint(other.ID),
+		":att": fmt.Sprint(inq.attID)}
 	// A published offer for the members' routes, a draft for the staff
 	// editor, and someone's interest for the staff reply.
 	offers := seedOffers(t, ts)
@@ -270,6 +301,9 @@ func TestRoleRouteMatrix(t *testing.T) {
 		}
 		if strings.Contains(path, "/proposals/") {
 			id = fmt.Sprint(fx.id)
+		}
+		if strings.Contains(path, "/inquiries/") {
+			id = fmt.Sprint(inq.id)
 		}
 		path = strings.ReplaceAll(path, ":id", id)
 		for _, role := range matrixRoles {

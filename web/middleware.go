@@ -135,8 +135,9 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 const maxQueryBytes = 4096
 
 // documentUploadPath matches the routes that take a document upload, whose
-// body limit is the document limit instead of MaxBodyBytes.
-var documentUploadPath = regexp.MustCompile(`^/(ru|en|fa)/staff/proposals/[0-9]+/documents$`)
+// body limit is the document limit instead of MaxBodyBytes: staff's
+// proposal documents and partners' inquiry attachments.
+var documentUploadPath = regexp.MustCompile(`^/(ru|en|fa)/(staff/proposals/[0-9]+/documents|inquiries/[0-9]+/attachments)$`)
 
 // uploadOverhead is room for the multipart framing and the other fields of
 // an upload form.

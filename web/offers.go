@@ -737,14 +737,6 @@ func (s *Server) handleOfferInterest(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, i18n.Href(c.Request().Context(), "/offers/", idString(o.ID))+"?done=interest")
 }
 
-// csvCell neutralises a cell a spreadsheet would run as a formula.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 // plainMoney writes minor units as a plain decimal with a dot, for CSV.
 func plainMoney(m db.Money) string {
 	d := rates.Decimals[m.Currency]

@@ -160,6 +160,32 @@ var policy = map[string]access{
 	"POST /staff/proposals/:id/questions/:qid/answer":    staffOnly,
 	"GET /staff/proposals/:id/verify":                    staffOnly,
 	"GET /staff/pipeline":                                staffOnly,
+
+	// Inquiries: a visitor may start one (kept with their session while
+	// they register); the rest is partners' own (404 for anyone else's,
+	// checked in the handler) and the staff inbox.
+	"GET /inquiries":                              partners,
+	"GET /inquiries/new":                          public,
+	"POST /inquiries/new":                         public,
+	"GET /inquiries/:id":                          partners,
+	"GET /inquiries/:id/edit":                     partners,
+	"POST /inquiries/:id/edit":                    partners,
+	"POST /inquiries/:id/submit":                  partners,
+	"GET /inquiries/:id/done":                     partners,
+	"POST /inquiries/:id/messages":                partners,
+	"POST /inquiries/:id/attachments":             partners,
+	"GET /inquiries/:id/attachments/:att":         partners,
+	"POST /inquiries/:id/attachments/:att/delete": partners,
+	"GET /staff/inquiries":                        staffOnly,
+	"GET /staff/inquiries.csv":                    staffOnly,
+	"GET /staff/inquiries/:id":                    staffOnly,
+	"GET /staff/inquiries/:id/attachments/:att":   staffOnly,
+	"POST /staff/inquiries/:id/assign":            staffOnly,
+	"POST /staff/inquiries/:id/review":            staffOnly,
+	"POST /staff/inquiries/:id/reply":             staffOnly,
+	"POST /staff/inquiries/:id/ask":               staffOnly,
+	"POST /staff/inquiries/:id/accept":            staffOnly,
+	"POST /staff/inquiries/:id/decline":           staffOnly,
 }
 
 // route registers a handler under the language group, guarded by the

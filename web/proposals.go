@@ -160,6 +160,14 @@ func (s *Server) proposalPageVM(c echo.Context, p db.Proposal) (views.ProposalPa
 	if v.Staff() {
 		vm.StaffHref = i18n.Href(ctx, "/staff/proposals/"+idString(p.ID))
 	}
+	switch q, err := s.store.InquiryOfProposal(ctx, v, p.ID); {
+	case err == nil && v.Staff():
+		vm.InquiryRef, vm.InquiryHref = q.Ref, i18n.Href(ctx, "/staff/inquiries/"+idString(q.ID))
+	case err == nil:
+		vm.InquiryRef, vm.InquiryHref = q.Ref, i18n.Href(ctx, "/inquiries/"+idString(q.ID))
+	case !errors.Is(err, db.ErrNotFound):
+		return vm, err
+	}
 	if v.Staff() {
 		events, err := s.store.Timeline(ctx, v, p.ID)
 		if err != nil {

@@ -16,12 +16,15 @@ type limit struct {
 // Limits of the forms that attackers hammer, per client address and per
 // account (email).
 var (
-	loginPerIP       = limit{every: 6 * time.Second, burst: 20}
-	registerPerIP    = limit{every: time.Minute, burst: 5}
-	resetPerIP       = limit{every: time.Minute, burst: 5}
-	resetPerAccount  = limit{every: 5 * time.Minute, burst: 3}
-	formPerAccount   = limit{every: 2 * time.Second, burst: 20}
-	maxLimiterMemory = 100000
+	loginPerIP      = limit{every: 6 * time.Second, burst: 20}
+	registerPerIP   = limit{every: time.Minute, burst: 5}
+	resetPerIP      = limit{every: time.Minute, burst: 5}
+	resetPerAccount = limit{every: 5 * time.Minute, burst: 3}
+	formPerAccount  = limit{every: 2 * time.Second, burst: 20}
+	// Inquiry drafts, steps' uploads, messages and submissions.
+	inquiryPerAccount = limit{every: 10 * time.Second, burst: 30}
+	inquiryPerIP      = limit{every: 2 * time.Second, burst: 60}
+	maxLimiterMemory  = 100000
 )
 
 // Account lockout: this many failed logins within the window lock the

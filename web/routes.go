@@ -54,6 +54,31 @@ func (s *Server) routes() {
 		s.mailRoutes(g)
 		s.proposalRoutes(g)
 
+		// Joint-venture inquiries: the partner's steps, "My inquiries",
+		// attachments and thread; the staff inbox and its actions.
+		s.route(g, "GET", "/inquiries", s.handleInquiryList)
+		s.route(g, "GET", "/inquiries/new", s.handleInquiryNewForm)
+		s.route(g, "POST", "/inquiries/new", s.handleInquiryCreate)
+		s.route(g, "GET", "/inquiries/:id", s.handleInquiryShow)
+		s.route(g, "GET", "/inquiries/:id/edit", s.handleInquiryEditForm)
+		s.route(g, "POST", "/inquiries/:id/edit", s.handleInquiryEdit)
+		s.route(g, "POST", "/inquiries/:id/submit", s.handleInquirySubmit)
+		s.route(g, "GET", "/inquiries/:id/done", s.handleInquiryDone)
+		s.route(g, "POST", "/inquiries/:id/messages", s.handleInquiryMessage)
+		s.route(g, "POST", "/inquiries/:id/attachments", s.handleInquiryUpload)
+		s.route(g, "GET", "/inquiries/:id/attachments/:att", s.handleInquiryAttachment)
+		s.route(g, "POST", "/inquiries/:id/attachments/:att/delete", s.handleInquiryAttachmentDelete)
+		s.route(g, "GET", "/staff/inquiries", s.handleStaffInquiryList)
+		s.route(g, "GET", "/staff/inquiries.csv", s.handleStaffInquiryCSV)
+		s.route(g, "GET", "/staff/inquiries/:id", s.handleStaffInquiryShow)
+		s.route(g, "GET", "/staff/inquiries/:id/attachments/:att", s.handleStaffInquiryAttachment)
+		s.route(g, "POST", "/staff/inquiries/:id/assign", s.handleStaffInquiryAssign)
+		s.route(g, "POST", "/staff/inquiries/:id/review", s.handleStaffInquiryReview)
+		s.route(g, "POST", "/staff/inquiries/:id/reply", s.handleStaffInquiryReply)
+		s.route(g, "POST", "/staff/inquiries/:id/ask", s.handleStaffInquiryAsk)
+		s.route(g, "POST", "/staff/inquiries/:id/accept", s.handleStaffInquiryAccept)
+		s.route(g, "POST", "/staff/inquiries/:id/decline", s.handleStaffInquiryDecline)
+
 		// Publishing: the staff catalogue editor, media library, and the
 		// public "what's new" with its feed.
 		s.publishingRoutes(g)

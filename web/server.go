@@ -99,6 +99,8 @@ type Server struct {
 	timelines timelineCache
 	// boards are the board's rendered columns.
 	boards *boardCache
+	// inbox keeps the staff inquiry inbox's rendered pages.
+	inbox htmlCache
 	// mailWake, when set, wakes the outbox sender after a mail is queued.
 	mailWake chan<- struct{}
 }

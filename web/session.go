@@ -26,6 +26,9 @@ const (
 	keySeen    = "seen"
 	// keyCurrency is the currency the person reads offer prices in.
 	keyCurrency = "cur"
+	// keyInquiryDraft holds the key of a visitor's inquiry draft, typed
+	// before registering, until an account claims it.
+	keyInquiryDraft = "inquiry_draft"
 	// keyUser holds the account loaded with the session, for this request
 	// only: it is never saved.
 	keyUser = "user"
@@ -249,4 +252,22 @@ func sessionCurrency(s *sessions.Session) string {
 // the session.
 func setSessionCurrency(s *sessions.Session, cur string) {
 	s.Values[keyCurrency] = cur
+}
+
+// sessionInquiryDraft returns the key of the visitor's inquiry draft, or "".
+func sessionInquiryDraft(s *sessions.Session) string {
+	if s == nil {
+		return ""
+	}
+	k, _ := s.Values[keyInquiryDraft].(string)
+	return k
+}
+
+// setSessionInquiryDraft remembers a visitor's inquiry draft key; "" forgets it.
+func setSessionInquiryDraft(s *sessions.Session, key string) {
+	if key == "" {
+		delete(s.Values, keyInquiryDraft)
+		return
+	}
+	s.Values[keyInquiryDraft] = key
 }

@@ -87,7 +87,8 @@ func ensureDemoAccounts(ctx context.Context, store *db.Store) ([]web.DemoAccount
 }
 
 // loadDemoProposals adds the illustrative proposals, with the demo
-// investor and partner taking part, once the demo accounts exist.
+// investor and partner taking part, and the demo partner's inquiries,
+// once the demo accounts exist.
 func loadDemoProposals(ctx context.Context, store *db.Store) error {
 	var users [3]db.User
 	for i, email := range []string{"staff@demo.example", "investor@demo.example", "partner@demo.example"} {
@@ -97,6 +98,9 @@ func loadDemoProposals(ctx context.Context, store *db.Store) error {
 		}
 		users[i] = u
 	}
-	_, err := store.LoadDemoProposals(ctx, users[0], users[1], users[2], time.Now())
+	if _, err := store.LoadDemoProposals(ctx, users[0], users[1], users[2], time.Now()); err != nil {
+		return err
+	}
+	_, err := store.LoadDemoInquiries(ctx, users[0], users[2], time.Now())
 	return err
 }
