@@ -1,12 +1,11 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/gob"
+	"encoding/json"
 	"encoding/hex"
 	"errors"
 	"net/http"
@@ -120,8 +119,12 @@ func (st *sessionStore) New(r *http.Request, name string) (*sessions.Session, er
 		return s, nil
 	}
 	if len(rec.Data) > 0 {
-		if err := gob.NewDecoder(bytes.NewReader(rec.Data)).Decode(&s.Values); err != nil {
+		var kept map[string]string
+		if err := json.Unmarshal(rec.Data, &kept); err != nil {
 			return s, nil
+		}
+		for k, v := range kept {
+			s.Values[k] = v
 		}
 	}
 	s.Values[keyUserID] = rec.UserID
@@ -172,19 +175,27 @@ func (st *sessionStore) Save(r *http.Request, w http.ResponseWriter, s *sessions
 	}
 	uid, _ := s.Values[keyUserID].(int64)
 	csrf, _ := s.Values[keyCSRF].(string)
-	rest := map[any]any{}
+	// The other values are short strings (the viewer's currency, a
+	// visitor's inquiry draft), kept as a JSON object; none most of the
+	// time, and then nothing is stored or decoded on each request.
+	rest := map[string]string{}
 	for k, v := range s.Values {
-		if k != keyUserID && k != keyCSRF && k != keyCreated && k != keySeen && k != keyUser {
-			rest[k] = v
+		ks, kok := k.(string)
+		vs, vok := v.(string)
+		if kok && vok && ks != keyCSRF {
+			rest[ks] = vs
 		}
 	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(rest); err != nil {
-		return err
+	data := []byte{}
+	if len(rest) > 0 {
+		var err error
+		if data, err = json.Marshal(rest); err != nil {
+			return err
+		}
 	}
 	ci, _ := r.Context().Value(clientKey{}).(clientInfo)
 	if err := st.store.SaveSession(r.Context(), db.Session{
-		IDHash: hashSessionID(s.ID), UserID: uid, CSRF: csrf, Data: buf.Bytes(),
+		IDHash: hashSessionID(s.ID), UserID: uid, CSRF: csrf, Data: data,
 		IP: ci.ip, UserAgent: ci.ua, CreatedAt: created, LastSeenAt: now, ExpiresAt: created.Add(st.absolute),
 	}); err != nil {
 		return err
