@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"net/http"
@@ -157,31 +156,17 @@ func (s *Server) handleStaffInquiryCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	w := csv.NewWriter(&buf)
-	head := []string{"ref", "status", "submitted_at", "company", "country", "inn", "ogrn", "kpp", "website", "region", "contact_name",
+	e := newCSVExport([]string{"ref", "status", "submitted_at", "company", "country", "inn", "ogrn", "kpp", "website", "region", "contact_name",
 		"contact_position", "email", "phone", "kind", "models", "volume_per_year", "investment", "currency", "timeline",
-		"network_points", "network_cities", "assignee", "proposal_id", "message"}
-	_ = w.Write(head)
+		"network_points", "network_cities", "assignee", "proposal_id", "message"})
 	for _, q := range list {
 		row := []string{q.Ref, q.Status, q.SubmittedAt.UTC().Format("2006-01-02T15:04:05Z"), q.Company, q.Country, q.INN, q.OGRN, q.KPP,
 			q.Website, q.Region, q.ContactName, q.ContactPosition, q.Email, q.Phone, q.Kind, q.Models, strconv.Itoa(q.VolumePerYear),
 			strconv.FormatInt(q.Investment, 10), q.Currency, q.Timeline, strconv.Itoa(q.NetworkPoints), q.NetworkCities, q.AssigneeName,
 			strconv.FormatInt(q.ProposalID, 10), q.Message}
-		for i := range row {
-			row[i] = csvCell(row[i])
-		}
-		_ = w.Write(row)
+		e.row(row)
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return err
-	}
-	h := c.Response().Header()
-	h.Set("Content-Disposition", `attachment; filename="inquiries.csv"`)
-	h.Set("Cache-Control", "private, no-store")
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	return e.send(c, "inquiries.csv")
 }
 
 // staffInquiryOf loads the :id submitted inquiry for staff.

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -791,11 +789,8 @@ func (s *Server) handleOfferCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
 	T := func(id string) string { return i18n.T(ctx, id) }
-	_ = w.Write([]string{T("offers.csv.id"), T("offers.csv.model"), T("offers.csv.trim"), T("offers.csv.status"), T("offers.csv.price"),
+	e := newCSVExport([]string{T("offers.csv.id"), T("offers.csv.model"), T("offers.csv.trim"), T("offers.csv.status"), T("offers.csv.price"),
 		T("offers.csv.currency"), T("offers.csv.converted"), T("offers.csv.converted_currency"), T("offers.csv.rate_date"), T("offers.csv.rate_source"),
 		T("offers.csv.rub_at_issue"), T("offers.csv.issue_rate"), T("offers.csv.issue_rate_date"), T("offers.csv.tiers"), T("offers.csv.moq"),
 		T("offers.csv.incoterm"), T("offers.csv.place"), T("offers.csv.lead_days"), T("offers.csv.valid_from"), T("offers.csv.valid_until")})
@@ -824,19 +819,9 @@ func (s *Server) handleOfferCSV(c echo.Context) error {
 			plainMoney(o.Price), o.Price.Currency, conv, convCur, rateDate, rateSrc,
 			plainMoney(db.Money{Minor: o.RubMinor, Currency: "RUB"}), issueRate, db.Day(o.Rate.Date), strings.Join(tiers, "; "),
 			strconv.FormatInt(o.MOQ, 10), o.Incoterm, o.Place, strconv.Itoa(o.LeadDays), db.Day(o.ValidFrom), db.Day(o.ValidUntil)}
-		for i := range row {
-			row[i] = csvCell(row[i])
-		}
-		_ = w.Write(row)
+		e.row(row)
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return err
-	}
-	h := c.Response().Header()
-	h.Set("Content-Disposition", `attachment; filename="offers-`+db.Day(today)+`.csv"`)
-	h.Set("Cache-Control", "no-store")
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	return e.send(c, "offers-"+db.Day(today)+".csv")
 }
 
 // ---- Staff: offers ----

@@ -128,18 +128,8 @@ func measureOffers(b *testing.B, window time.Duration) (list, paged, ceiling loa
 // benchOfferModels models of four trims.
 func buildOffersDB(ctx context.Context, b *testing.B, path string) {
 	b.Helper()
-	d, err := db.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
+	d, store := openBenchStore(ctx, b, path)
 	defer d.Close()
-	if _, err := db.Migrate(ctx, d); err != nil {
-		b.Fatal(err)
-	}
-	store, err := db.NewStore(ctx, d)
-	if err != nil {
-		b.Fatal(err)
-	}
 	if err := store.LoadGenerated(ctx, benchOfferModels, 4); err != nil {
 		b.Fatal(err)
 	}

@@ -126,18 +126,8 @@ func BenchmarkPublishVisible(b *testing.B) {
 // staff account, and returns the id of the model the benchmark edits.
 func prepareBenchPublishDB(ctx context.Context, b *testing.B, path, email, password string) int64 {
 	b.Helper()
-	d, err := db.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
+	d, store := openBenchStore(ctx, b, path)
 	defer d.Close()
-	if _, err := db.Migrate(ctx, d); err != nil {
-		b.Fatal(err)
-	}
-	store, err := db.NewStore(ctx, d)
-	if err != nil {
-		b.Fatal(err)
-	}
 	if _, err := store.LoadDemo(ctx); err != nil {
 		b.Fatal(err)
 	}

@@ -242,18 +242,8 @@ func measurePublicPages(b *testing.B, window time.Duration) publicPagesFigures {
 // buildBenchDB makes a migrated database with the generated catalogue.
 func buildBenchDB(ctx context.Context, b *testing.B, path string) {
 	b.Helper()
-	d, err := db.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
+	d, store := openBenchStore(ctx, b, path)
 	defer d.Close()
-	if _, err := db.Migrate(ctx, d); err != nil {
-		b.Fatal(err)
-	}
-	store, err := db.NewStore(ctx, d)
-	if err != nil {
-		b.Fatal(err)
-	}
 	if err := store.LoadGenerated(ctx, benchModels, benchTrimsPerModel); err != nil {
 		b.Fatal(err)
 	}
@@ -524,4 +514,24 @@ func (t cpuTicks) othersShare(before cpuTicks) float64 {
 		return -1
 	}
 	return max(0, (t.busy-before.busy)-(t.self-before.self)) / total
+}
+
+// openBenchStore opens and migrates the database at path for a
+// benchmark's setup; the caller closes it.
+func openBenchStore(ctx context.Context, b *testing.B, path string) (*db.DB, *db.Store) {
+	b.Helper()
+	d, err := db.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.Migrate(ctx, d); err != nil {
+		d.Close()
+		b.Fatal(err)
+	}
+	store, err := db.NewStore(ctx, d)
+	if err != nil {
+		d.Close()
+		b.Fatal(err)
+	}
+	return d, store
 }
