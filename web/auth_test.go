@@ -54,8 +54,11 @@ func TestLoginRotatesSessionAndLogoutEndsIt(t *testing.T) {
 	if !strings.Contains(who.Text(), u.FullName) || !strings.Contains(who.Text(), "Investor") {
 		t.Errorf("layout does not show who is logged in: %q", who.Text())
 	}
-	if page.Header.Get("ETag") != "" {
-		t.Error("a logged-in page came from the public cache")
+	if !strings.Contains(page.Header.Get("Cache-Control"), "private") {
+		t.Errorf("a logged-in page is not marked private: Cache-Control %q", page.Header.Get("Cache-Control"))
+	}
+	if ts.cache.get("/en/", ts.store.ContentVersion()) != nil {
+		t.Error("a logged-in page entered the public cache")
 	}
 	// Logout needs the token too.
 	if r := cl.post(t, "/en/logout", url.Values{}); r.StatusCode != http.StatusForbidden {

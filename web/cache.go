@@ -217,7 +217,14 @@ var (
 	gzipValue    = []string{"gzip"}
 )
 
-func writeCached(c echo.Context, p *cachedPage) error {
+// privateNoCacheValue is the Cache-Control of a person's own page.
+var privateNoCacheValue = []string{"private, no-cache"}
+
+func writeCached(c echo.Context, p *cachedPage) error { return writePage(c, p, noCacheValue) }
+
+// writePage answers with a kept page, compressed when the client accepts
+// it, with the given Cache-Control.
+func writePage(c echo.Context, p *cachedPage, cacheControl []string) error {
 	r := c.Request()
 	res := c.Response()
 	h := res.Header()
@@ -225,7 +232,7 @@ func writeCached(c echo.Context, p *cachedPage) error {
 	if p.lang != "" {
 		h["Content-Language"] = p.langV
 	}
-	h["Cache-Control"] = noCacheValue
+	h["Cache-Control"] = cacheControl
 	h["Etag"] = p.etagV
 	h["Vary"] = varyValue
 	if inm := r.Header.Get("If-None-Match"); inm != "" && strings.Contains(inm, p.etag) {

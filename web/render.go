@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -90,6 +91,25 @@ func (s *Server) renderSharedWith(c echo.Context, meta views.PageMeta, key strin
 	}
 	if after != nil {
 		return render(c, 200, views.Page(meta, templ.Join(templ.Raw(html), after)))
+	}
+	if u := views.CurrentUser(ctx); u != nil && viewerOf(c).session != nil {
+		// A logged-in person's page is this content in a layout of their
+		// own (name, role, unread count, the form token of their session):
+		// kept, compressed, for their session until the next publish or a
+		// change of any of those.
+		ses := viewerOf(c).session
+		pkey := fmt.Sprintf("page %s %s|%s|%d|%s|%s", i18n.Lang(ctx), key, hashSessionID(ses.ID), u.Unread, u.Role, u.Name)
+		p, err := memoized(s.pages, s.store.ContentVersion(), pkey, func() (*cachedPage, error) {
+			var b bytes.Buffer
+			if err := views.Page(meta, templ.Raw(html)).Render(ctx, &b); err != nil {
+				return nil, err
+			}
+			return makeCached(b.Bytes(), echo.MIMETextHTMLCharsetUTF8, i18n.Lang(ctx)), nil
+		})
+		if err != nil {
+			return err
+		}
+		return writePage(c, p, privateNoCacheValue)
 	}
 	return render(c, 200, views.Page(meta, templ.Raw(html)))
 }

@@ -87,6 +87,9 @@ type Server struct {
 	cacheable map[string]bool
 	// memo keeps catalogue query results until the next publish.
 	memo *memo
+	// pages keeps logged-in people's rendered pages of shared content,
+	// per session, until the next publish.
+	pages *memo
 	// flight makes each missing public page once, however many ask.
 	flight   singleflight.Group
 	sessions *sessionStore
@@ -147,6 +150,7 @@ func NewServer(d Deps) *Server {
 		cache:     newPageCache(d.Config.PageCacheEntries, d.Store.ContentVersion),
 		cacheable: map[string]bool{},
 		memo:      newMemo(d.Config.PageCacheEntries),
+		pages:     newMemo(min(d.Config.PageCacheEntries, 2000)),
 		hasher:    newHasher(d.Config.HashConcurrency),
 		limits:    newLimiters(d.Now),
 		// Two at a time: enough for a few staff members uploading.

@@ -274,3 +274,50 @@ func TestCacheMakesAMissingPageOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestPersonalPagesKeptPerSession: a logged-in person's page of shared
+// content is kept for their session, and follows what makes it theirs:
+// another person never gets it, and a new notification or a publish
+// shows at once.
+func TestPersonalPagesKeptPerSession(t *testing.T) {
+	ts := newTestServer(t)
+	a, ua := loginAs(t, ts, "investor")
+	b, _ := loginAs(t, ts, "partner")
+	pa := a.get(t, "/en/catalogue")
+	pb := b.get(t, "/en/catalogue")
+	if !strings.Contains(pa.Body, ua.FullName) || strings.Contains(pb.Body, ua.FullName) {
+		t.Fatal("pages not personal")
+	}
+	tokA := pa.doc(t).Find("input[name=csrf]").AttrOr("value", "")
+	tokB := pb.doc(t).Find("input[name=csrf]").AttrOr("value", "")
+	if tokA == "" || tokA == tokB {
+		t.Fatalf("form tokens %q and %q", tokA, tokB)
+	}
+	if again := a.get(t, "/en/catalogue"); again.Body != pa.Body {
+		t.Error("the same person's page changed without cause")
+	}
+	fx := newProposalFixture(t, ts, ua)
+	if _, err := ts.store.DB().Write.Exec(`DELETE FROM notifications WHERE user_id = ?`, ua.ID); err != nil {
+		t.Fatal(err)
+	}
+	before := a.get(t, "/en/catalogue").doc(t).Find("[data-testid=unread-count]").Length()
+	if _, err := ts.store.DB().Write.Exec(`INSERT INTO notifications (user_id, kind, proposal_id, created_at) VALUES (?, 'stage', ?, ?)`,
+		ua.ID, fx.id, "2026-11-27T10:00:00.000000Z"); err != nil {
+		t.Fatal(err)
+	}
+	if before != 0 {
+		t.Fatalf("unread badge before any notification: %d", before)
+	}
+	if n := a.get(t, "/en/catalogue").doc(t).Find("[data-testid=unread-count]").Length(); n != 1 {
+		t.Error("a new notification does not show on a kept page")
+	}
+	if _, err := ts.store.DB().Write.Exec(`UPDATE model_texts SET name = 'Rira Renamed' WHERE lang = 'en' AND model_id = (SELECT id FROM models WHERE slug = 'rira')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.store.BumpContentVersion(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(a.get(t, "/en/catalogue").Body, "Rira Renamed") {
+		t.Error("a kept personal page outlived a publish")
+	}
+}
