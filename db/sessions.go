@@ -38,11 +38,13 @@ const sessionUserCols = `s.id_hash, COALESCE(s.user_id, 0), s.csrf, s.data, s.ip
 	COALESCE(u.id, 0), COALESCE(u.email, ''), COALESCE(u.password_hash, ''), COALESCE(u.full_name, ''), COALESCE(u.company, ''),
 	COALESCE(u.position, ''), COALESCE(u.phone, ''), COALESCE(u.role, ''), COALESCE(u.status, ''), COALESCE(u.lang, ''),
 	COALESCE(u.reject_reason, ''), u.email_confirmed_at, u.decided_at, COALESCE(u.failed_logins, 0), u.first_failed_at,
-	u.locked_until, u.created_at`
+	u.locked_until, u.created_at,
+	(SELECT count(*) FROM notifications n WHERE n.user_id = s.user_id AND n.read_at IS NULL)`
 
 // SessionAndUser returns a session by the hash of its id and, when it is
-// logged in, its account, in one query: this runs on every request of a
-// logged-in person. The user is nil for an anonymous session.
+// logged in, its account and its unread notifications, in one query: this
+// runs on every request of a logged-in person. The user is nil for an
+// anonymous session.
 func (s *Store) SessionAndUser(ctx context.Context, hash string) (Session, *User, error) {
 	row := s.queryRow(ctx, `SELECT `+sessionUserCols+` FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, hash)
 	var ses Session
@@ -51,7 +53,7 @@ func (s *Store) SessionAndUser(ctx context.Context, hash string) (Session, *User
 	var confirmed, decided, firstFailed, locked, ucreated sql.NullString
 	err := row.Scan(&ses.IDHash, &ses.UserID, &ses.CSRF, &ses.Data, &ses.IP, &ses.UserAgent, &created, &seen, &expires,
 		&u.ID, &u.Email, &u.PasswordHash, &u.FullName, &u.Company, &u.Position, &u.Phone, &u.Role, &u.Status,
-		&u.Lang, &u.RejectReason, &confirmed, &decided, &u.FailedLogins, &firstFailed, &locked, &ucreated)
+		&u.Lang, &u.RejectReason, &confirmed, &decided, &u.FailedLogins, &firstFailed, &locked, &ucreated, &u.Unread)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, nil, fmt.Errorf("store: session: %w", ErrNotFound)
 	}

@@ -37,6 +37,9 @@ type User struct {
 	FirstFailedAt    time.Time
 	LockedUntil      time.Time
 	CreatedAt        time.Time
+	// Unread is the account's unread notifications, filled only where a
+	// session is read with its account.
+	Unread int
 }
 
 // FoldEmail is the stored form of an email address: trimmed, lower case.

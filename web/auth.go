@@ -85,12 +85,7 @@ func (s *Server) withViewContext(next echo.HandlerFunc) echo.HandlerFunc {
 		v := viewerOf(c)
 		var u *views.UserVM
 		if v.loggedIn() {
-			u = &views.UserVM{ID: v.user.ID, Name: v.user.FullName, Email: v.user.Email, Role: v.user.Role}
-			n, err := s.store.UnreadCount(c.Request().Context(), v.user.ID)
-			if err != nil {
-				return err
-			}
-			u.Unread = n
+			u = &views.UserVM{ID: v.user.ID, Name: v.user.FullName, Email: v.user.Email, Role: v.user.Role, Unread: v.user.Unread}
 		}
 		csrf := ""
 		if v.session != nil {
