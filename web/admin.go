@@ -88,13 +88,7 @@ func (s *Server) adminRoutes(g *echo.Group) {
 
 // pathID reads the :id of the path; anything but a positive number is a
 // page that does not exist.
-func pathID(c echo.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, echo.ErrNotFound
-	}
-	return id, nil
-}
+func pathID(c echo.Context) (int64, error) { return paramID(c, "id") }
 
 // pageParam reads ?page=, 1 when absent; an error for anything but a
 // positive number.
