@@ -60,7 +60,7 @@ func newTestServer(t testing.TB, mods ...func(*Config)) *testServer {
 func newTestServerWith(t testing.TB, store *db.Store, mods ...func(*Config)) *testServer {
 	t.Helper()
 	var buf bytes.Buffer
-	cfg := Config{BaseURL: "http://portal.test", DemoMode: true, PageCacheEntries: 1000, MediaDir: t.TempDir()}
+	cfg := Config{BaseURL: "http://portal.test", DemoMode: true, PageCacheEntries: 1000, MediaDir: t.TempDir(), DocumentsDir: t.TempDir()}
 	for _, m := range mods {
 		m(&cfg)
 	}
