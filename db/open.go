@@ -104,9 +104,18 @@ func (d *DB) Ping(ctx context.Context) error {
 // Store is the portal's data access: every query lives in a method on it.
 type Store struct {
 	db *DB
-	// version is the public content version; every publish increments it so
-	// cached public pages made before it are never served again.
+	// version is the public content version; every change of public
+	// content increments it, so what was made from the whole catalogue
+	// before it (the catalogue, comparisons, the home page) is never
+	// served again.
 	version atomic.Int64
+	// shared is the content version of the last change that was not one
+	// model's own (specification names, media, offers, rates, demo data):
+	// such a change retires every model's page as well.
+	shared atomic.Int64
+	// models counts, by slug, the publishes that changed that model's page
+	// (publish, unpublish, archive); see ModelStamp.
+	models sync.Map // string → *atomic.Int64
 	// stmts are the reader pool's prepared statements, by query text.
 	stmts sync.Map
 	// proposals is the proposals version: every committed change to
@@ -131,6 +140,7 @@ func NewStore(ctx context.Context, d *DB) (*Store, error) {
 		return nil, fmt.Errorf("store: content version: %w", err)
 	}
 	s.version.Store(v)
+	s.shared.Store(v)
 	return s, nil
 }
 
@@ -146,8 +156,35 @@ func (s *Store) InquiriesVersion() int64 { return s.inquiries.Load() }
 // DB returns the underlying database, for health checks and tools.
 func (s *Store) DB() *DB { return s.db }
 
-// ContentVersion is the current public content version.
+// ContentVersion is the current public content version: it moves on with
+// every change of public content, so it stamps what shows the whole
+// catalogue.
 func (s *Store) ContentVersion() int64 { return s.version.Load() }
+
+// ModelStamp stamps what shows one model alone, by its slug: its public
+// page. It moves on when that model is published, unpublished or archived
+// (under its old or new slug) and with every change of shared content, but
+// not when another model is published, so other models' pages stay kept.
+// It never decreases: a stamp read before a page is made, equal to the one
+// read when the page is served, means the page is current.
+func (s *Store) ModelStamp(slug string) int64 {
+	v := s.shared.Load()
+	if c, ok := s.models.Load(slug); ok {
+		v += c.(*atomic.Int64).Load()
+	}
+	return v
+}
+
+// modelsChanged moves the stamps of the models with these slugs on.
+func (s *Store) modelsChanged(slugs []string) {
+	for _, slug := range slugs {
+		c, ok := s.models.Load(slug)
+		if !ok {
+			c, _ = s.models.LoadOrStore(slug, new(atomic.Int64))
+		}
+		c.(*atomic.Int64).Add(1)
+	}
+}
 
 // inTx runs fn in a writer transaction (BEGIN IMMEDIATE) and commits it
 // when fn returns nil.
@@ -177,14 +214,36 @@ func bumpContentVersion(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// reloadVersion reads the committed content version into memory.
+// reloadVersion reads the committed content version into memory after a
+// change of shared content, which retires every model's page too.
 func (s *Store) reloadVersion(ctx context.Context) error {
-	var v int64
-	if err := s.db.Write.QueryRowContext(ctx, `SELECT version FROM content_version WHERE id = 1`).Scan(&v); err != nil {
-		return fmt.Errorf("store: content version: %w", err)
+	v, err := s.readVersion(ctx)
+	if err != nil {
+		return err
 	}
 	s.version.Store(v)
+	s.shared.Store(v)
 	return nil
+}
+
+// reloadModels reads the committed content version into memory after a
+// change of the models with these slugs only.
+func (s *Store) reloadModels(ctx context.Context, slugs []string) error {
+	v, err := s.readVersion(ctx)
+	if err != nil {
+		return err
+	}
+	s.modelsChanged(slugs)
+	s.version.Store(v)
+	return nil
+}
+
+func (s *Store) readVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.db.Write.QueryRowContext(ctx, `SELECT version FROM content_version WHERE id = 1`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("store: content version: %w", err)
+	}
+	return v, nil
 }
 
 // BumpContentVersion increments the public content version on its own, for

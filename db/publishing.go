@@ -667,7 +667,7 @@ func (t *Tx) PublishModel(id int64, now time.Time) error {
 	if err := t.writeNews(id, old, snap, m.Status != "published" && m.PublishedRev == 0, now); err != nil {
 		return err
 	}
-	return t.ContentChanged()
+	return t.ModelChanged(m.Slug, snap.Slug)
 }
 
 // applySnapshot writes a snapshot into the live tables. Trims are matched
@@ -921,7 +921,7 @@ func (t *Tx) setStatus(id int64, to string, from []string, now time.Time) error 
 		return fmt.Errorf("store: model %d schedules: %w", id, err)
 	}
 	if m.Status == "published" {
-		return t.ContentChanged()
+		return t.ModelChanged(m.Slug)
 	}
 	return nil
 }

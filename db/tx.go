@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -32,8 +33,12 @@ func parseTime(s sql.NullString) time.Time {
 type Tx struct {
 	tx  *sql.Tx
 	ctx context.Context
-	// published is set when the transaction changed public content.
+	// published is set when the transaction changed shared public
+	// content; models names the models (by slug) whose own pages it
+	// changed.
 	published bool
+	models    []string
+	bumped    bool
 	// proposalsChanged is set when it changed proposals, which moves the
 	// proposals version on after the commit.
 	proposalsChanged bool
@@ -63,19 +68,48 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	if t.published {
 		return s.reloadVersion(ctx)
 	}
+	if len(t.models) > 0 {
+		return s.reloadModels(ctx, t.models)
+	}
 	return nil
 }
 
-// ContentChanged marks the transaction as changing what public pages show:
-// the content version is incremented with it.
+// ContentChanged marks the transaction as changing what public pages show
+// in general (every model's page may change): the content version is
+// incremented with it, and every kept page retires after the commit.
 func (t *Tx) ContentChanged() error {
-	if t.published {
+	if err := t.bump(); err != nil {
+		return err
+	}
+	t.published = true
+	return nil
+}
+
+// ModelChanged marks the transaction as changing the public pages of one
+// model, named by its slugs (before and after a rename), and the pages
+// that list models: the content version is incremented with it, and after
+// the commit that model's page and every list retire, while other models'
+// pages stay kept.
+func (t *Tx) ModelChanged(slugs ...string) error {
+	if err := t.bump(); err != nil {
+		return err
+	}
+	for _, slug := range slugs {
+		if slug != "" && !slices.Contains(t.models, slug) {
+			t.models = append(t.models, slug)
+		}
+	}
+	return nil
+}
+
+func (t *Tx) bump() error {
+	if t.bumped {
 		return nil
 	}
 	if err := bumpContentVersion(t.ctx, t.tx); err != nil {
 		return err
 	}
-	t.published = true
+	t.bumped = true
 	return nil
 }
 

@@ -17,16 +17,26 @@ import (
 )
 
 // pageCache keeps whole responses of anonymous GETs of public pages, keyed
-// by path and normalized query (the path carries the language) and tagged
-// with the content version they were made under. A publish increments
-// the version, after which older entries are never served again.
+// by path and normalized query (the path carries the language). Each page
+// is stamped with what it depends on: a model's page with that model's
+// stamp (db.Store.ModelStamp), any other page with the content version.
+// A page whose stamp has moved on since it was made is never served again:
+// publishing a model retires its page and the pages that list models, and
+// leaves other models' pages kept.
 type pageCache struct {
-	max     int
-	version func() int64
+	max   int
+	stamp func(scope string) int64
 
 	mu      sync.RWMutex
-	entries map[string]*cachedPage
-	at      int64 // the version the entries were made under
+	entries map[string]cacheEntry
+}
+
+// cacheEntry is a kept page with its scope ("" or a model's slug) and the
+// stamp of that scope it was made under.
+type cacheEntry struct {
+	page  *cachedPage
+	scope string
+	stamp int64
 }
 
 type cachedPage struct {
@@ -40,8 +50,8 @@ type cachedPage struct {
 	bodyLen, gzipLen     []string
 }
 
-func newPageCache(max int, version func() int64) *pageCache {
-	return &pageCache{max: max, version: version, entries: map[string]*cachedPage{}}
+func newPageCache(max int, stamp func(scope string) int64) *pageCache {
+	return &pageCache{max: max, stamp: stamp, entries: map[string]cacheEntry{}}
 }
 
 // cacheKey is the path and the query with its parameters sorted, so the
@@ -73,28 +83,39 @@ func cacheKey(r *http.Request) string {
 	return b.String()
 }
 
-func (pc *pageCache) get(key string, v int64) *cachedPage {
+// get returns the page kept under key if it was made under stamp.
+func (pc *pageCache) get(key string, stamp int64) *cachedPage {
 	pc.mu.RLock()
 	defer pc.mu.RUnlock()
-	if pc.at != v {
-		return nil
+	if e, ok := pc.entries[key]; ok && e.stamp == stamp {
+		return e.page
 	}
-	return pc.entries[key]
+	return nil
 }
 
-func (pc *pageCache) put(key string, v int64, p *cachedPage) {
+// put keeps a page made under stamp of scope, unless a page made under a
+// later stamp is kept already.
+func (pc *pageCache) put(key, scope string, stamp int64, p *cachedPage) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	if v < pc.at {
-		return // made under an older version than the cache holds
+	old, ok := pc.entries[key]
+	if ok && old.stamp > stamp {
+		return // made under an older stamp than the kept page
 	}
-	if v != pc.at || len(pc.entries) >= pc.max {
-		// A new version, or full: start afresh. Public pages are few and
-		// cheap to make again; an LRU would buy little here.
-		pc.entries = make(map[string]*cachedPage, len(pc.entries))
-		pc.at = v
+	if !ok && len(pc.entries) >= pc.max {
+		// Full: drop the pages that can no longer be served; if that frees
+		// too little, start afresh. Public pages are few and cheap to
+		// make again; an LRU would buy little here.
+		for k, e := range pc.entries {
+			if e.stamp != pc.stamp(e.scope) {
+				delete(pc.entries, k)
+			}
+		}
+		if len(pc.entries) >= pc.max*3/4 {
+			pc.entries = make(map[string]cacheEntry, len(pc.entries))
+		}
 	}
-	pc.entries[key] = p
+	pc.entries[key] = cacheEntry{page: p, scope: scope, stamp: stamp}
 }
 
 // isPersonal reports whether a request may get a personal answer: any
@@ -119,6 +140,16 @@ func (w *bufferWriter) Write(b []byte) (int, error) {
 	return w.buf.Write(b)
 }
 
+// stamp is what a page or result of scope is made under: a model's stamp
+// for the scope of a model's slug, the content version for "" (anything
+// that shows more than one model).
+func (s *Server) stamp(scope string) int64 {
+	if scope == "" {
+		return s.store.ContentVersion()
+	}
+	return s.store.ModelStamp(scope)
+}
+
 // cachePublic serves anonymous GET and HEAD requests of public pages from
 // the cache, answers If-None-Match with 304, and fills the cache from
 // 200 responses that set no cookie and were not marked personal.
@@ -129,17 +160,23 @@ func (s *Server) cachePublic(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		key := cacheKey(r)
-		v := s.cache.version()
+		scope := ""
+		if p := s.modelScoped[c.Path()]; p != "" {
+			scope = c.Param(p)
+		}
+		// The stamp is read before the page is made: a publish during the
+		// making leaves the page stamped older, so it is not served again.
+		v := s.stamp(scope)
 		if p := s.cache.get(key, v); p != nil {
 			return writeCached(c, p)
 		}
-		// After a publish every page is missing at once: of the requests
-		// for one page, one makes it and the others wait for it, instead of
-		// all making it at the same time.
+		// After a publish the pages it retired are missing at once: of the
+		// requests for one page, one makes it and the others wait for it,
+		// instead of all making it at the same time.
 		leader := false
 		shared, _, _ := s.flight.Do(strconv.FormatInt(v, 10)+" "+key, func() (any, error) {
 			leader = true
-			return s.fillCache(c, next, key, v)
+			return s.fillCache(c, next, key, scope, v)
 		})
 		if leader {
 			return shared.(fillResult).err
@@ -160,7 +197,7 @@ type fillResult struct {
 
 // fillCache runs the handler into a buffer, keeps the page when it may be
 // cached, and answers the request with it.
-func (s *Server) fillCache(c echo.Context, next echo.HandlerFunc, key string, v int64) (fillResult, error) {
+func (s *Server) fillCache(c echo.Context, next echo.HandlerFunc, key, scope string, v int64) (fillResult, error) {
 	{
 		res := c.Response()
 		orig := res.Writer
@@ -188,7 +225,7 @@ func (s *Server) fillCache(c echo.Context, next echo.HandlerFunc, key string, v 
 			return fillResult{err: werr}, nil
 		}
 		p := makeCached(bw.buf.Bytes(), h.Get(echo.HeaderContentType), h.Get("Content-Language"))
-		s.cache.put(key, v, p)
+		s.cache.put(key, scope, v, p)
 		res.Committed = false
 		res.Status = 0
 		res.Size = 0

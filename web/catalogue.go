@@ -134,7 +134,8 @@ func (s *Server) handleModelList(c echo.Context) error {
 		Body: cq.Body, Fuel: cq.Fuel, Transmission: cq.Transmission, Seats: cq.Seats,
 		Sort: cq.Sort, Page: cq.Page, PerPage: cataloguePerPage,
 	}
-	list, err := memoized(s.memo, s.store.ContentVersion(), fmt.Sprintf("list %s %+v", lang, filter), func() (db.ModelList, error) {
+	stamp := s.store.ContentVersion()
+	list, err := memoized(s.memo, stamp, fmt.Sprintf("list %s %+v", lang, filter), func() (db.ModelList, error) {
 		return s.store.ListModels(ctx, lang, filter)
 	})
 	if err != nil {
@@ -148,9 +149,9 @@ func (s *Server) handleModelList(c echo.Context) error {
 	meta.Section = "catalogue"
 	meta.Description = i18n.T(ctx, "catalogue.lead")
 	meta.NoIndex = cq.filtered() || cq.Page > 1
-	return s.renderShared(c, meta, "catalogue?"+cq.encode(cq.Page), func() (templ.Component, error) {
+	return s.renderSharedAt(c, meta, stamp, "catalogue?"+cq.encode(cq.Page), func() (templ.Component, error) {
 		return views.CatalogueContent(s.catalogueVM(ctx, cq, list, pages)), nil
-	})
+	}, nil)
 }
 
 // catalogueVM builds the catalogue list page.
@@ -226,7 +227,10 @@ func (s *Server) handleModelShow(c echo.Context) error {
 	if len(slug) > 80 {
 		return echo.ErrNotFound
 	}
-	m, err := memoized(s.memo, s.store.ContentVersion(), "model "+lang+" "+slug, func() (db.Model, error) {
+	// The page shows this model alone: it is kept until this model is
+	// published again (or shared content changes), whatever others do.
+	stamp := s.store.ModelStamp(slug)
+	m, err := memoized(s.memo, stamp, "model "+lang+" "+slug, func() (db.Model, error) {
 		return s.store.ModelBySlug(ctx, lang, slug)
 	})
 	if errors.Is(err, db.ErrNotFound) {
@@ -246,7 +250,7 @@ func (s *Server) handleModelShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderSharedWith(c, meta, "model "+m.Slug, func() (templ.Component, error) {
+	return s.renderSharedAt(c, meta, stamp, "model "+m.Slug, func() (templ.Component, error) {
 		return views.ModelContent(modelPageVM(m, lang)), nil
 	}, offers)
 }
@@ -326,6 +330,9 @@ func (s *Server) handleCompare(c echo.Context) error {
 	case len(ids) == 1:
 		vm.ErrorID = "compare.error_too_few"
 	}
+	// A comparison shows trims of any models and offers every model's
+	// trims to choose from: any publish retires it.
+	stamp := s.store.ContentVersion()
 	if vm.ErrorID == "" && len(ids) >= minCompare {
 		trims, specs, err := s.store.TrimsWithSpecs(ctx, lang, ids)
 		if err != nil {
@@ -365,7 +372,7 @@ func (s *Server) handleCompare(c echo.Context) error {
 	if status != http.StatusOK {
 		vm.OnlyDiff = false
 	}
-	choices, err := memoized(s.memo, s.store.ContentVersion(), "choices "+lang, func() ([]db.ModelTrims, error) {
+	choices, err := memoized(s.memo, stamp, "choices "+lang, func() ([]db.ModelTrims, error) {
 		return s.store.ListTrimChoices(ctx, lang)
 	})
 	if err != nil {
@@ -384,7 +391,7 @@ func (s *Server) handleCompare(c echo.Context) error {
 	if status != http.StatusOK {
 		return render(c, status, views.ComparePage(meta, vm))
 	}
-	return s.renderShared(c, meta, "compare?"+c.Request().URL.RawQuery, func() (templ.Component, error) {
+	return s.renderSharedAt(c, meta, stamp, "compare?"+c.Request().URL.RawQuery, func() (templ.Component, error) {
 		return views.CompareContent(vm), nil
-	})
+	}, nil)
 }

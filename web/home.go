@@ -22,7 +22,8 @@ var exportMarkets = []string{"ru", "az", "om", "iq"}
 func (s *Server) handleHome(c echo.Context) error {
 	ctx := c.Request().Context()
 	lang := i18n.Lang(ctx)
-	list, err := memoized(s.memo, s.store.ContentVersion(), "featured "+lang, func() (db.ModelList, error) {
+	stamp := s.store.ContentVersion()
+	list, err := memoized(s.memo, stamp, "featured "+lang, func() (db.ModelList, error) {
 		return s.store.ListModels(ctx, lang, db.ModelFilter{Page: 1, PerPage: 3})
 	})
 	if err != nil {
@@ -40,5 +41,5 @@ func (s *Server) handleHome(c echo.Context) error {
 	meta := s.pageMeta(c, "home.title")
 	meta.Description = i18n.T(ctx, "home.lead")
 	meta.Section = "home"
-	return s.renderShared(c, meta, "home", func() (templ.Component, error) { return views.HomeContent(vm), nil })
+	return s.renderSharedAt(c, meta, stamp, "home", func() (templ.Component, error) { return views.HomeContent(vm), nil }, nil)
 }

@@ -2,27 +2,33 @@ package web
 
 import "sync"
 
-// memo keeps results of public catalogue queries for the current content
-// version, so pages for logged-in people (which the page cache never
-// keeps) do not query the catalogue again until staff publish.
+// memo keeps results of public catalogue queries and rendered shared
+// content, each under the stamp it was made under (the content version, or
+// a model's stamp for what shows one model alone), so pages for logged-in
+// people (which the page cache never keeps) do not query the catalogue
+// again until a publish retires what they show.
 type memo struct {
 	mu  sync.Mutex
 	max int
-	at  int64
-	m   map[string]any
+	m   map[string]memoEntry
 }
 
-func newMemo(max int) *memo { return &memo{max: max, m: map[string]any{}} }
+type memoEntry struct {
+	v     any
+	stamp int64
+}
 
-// memoized returns the value kept under key for version, or computes,
-// keeps and returns it. Errors are not kept.
-func memoized[T any](m *memo, version int64, key string, compute func() (T, error)) (T, error) {
+func newMemo(max int) *memo { return &memo{max: max, m: map[string]memoEntry{}} }
+
+// memoized returns the value kept under key if it was made under stamp, or
+// computes, keeps and returns it. The caller reads stamp before anything
+// compute reads, so a publish meanwhile leaves the value stamped older.
+// Errors are not kept.
+func memoized[T any](m *memo, stamp int64, key string, compute func() (T, error)) (T, error) {
 	m.mu.Lock()
-	if m.at == version {
-		if v, ok := m.m[key]; ok {
-			m.mu.Unlock()
-			return v.(T), nil
-		}
+	if e, ok := m.m[key]; ok && e.stamp == stamp {
+		m.mu.Unlock()
+		return e.v.(T), nil
 	}
 	m.mu.Unlock()
 	v, err := compute()
@@ -31,13 +37,15 @@ func memoized[T any](m *memo, version int64, key string, compute func() (T, erro
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	old, ok := m.m[key]
 	switch {
-	case version > m.at || len(m.m) >= m.max:
-		m.m = map[string]any{}
-		m.at = version
-	case version < m.at:
-		return v, nil // computed under an older version: do not keep it
+	case ok && old.stamp > stamp:
+		return v, nil // computed under an older stamp: do not keep it
+	case !ok && len(m.m) >= m.max:
+		// Full: start afresh. What a publish retired is replaced when it
+		// is next asked for, and dropped here when it never is.
+		m.m = map[string]memoEntry{}
 	}
-	m.m[key] = v
+	m.m[key] = memoEntry{v: v, stamp: stamp}
 	return v, nil
 }

@@ -63,19 +63,27 @@ func render(c echo.Context, status int, component templ.Component) error {
 // everything else the content depends on; content must not show anything
 // personal.
 func (s *Server) renderShared(c echo.Context, meta views.PageMeta, key string, content func() (templ.Component, error)) error {
-	return s.renderSharedWith(c, meta, key, content, nil)
+	return s.renderSharedAt(c, meta, s.store.ContentVersion(), key, content, nil)
 }
 
 // renderSharedWith is renderShared with a part made for each request (or
 // kept by its own key) after the shared content: the offers block of a
 // model page depends on the viewer's currency as well as their role.
 func (s *Server) renderSharedWith(c echo.Context, meta views.PageMeta, key string, content func() (templ.Component, error), after templ.Component) error {
+	return s.renderSharedAt(c, meta, s.store.ContentVersion(), key, content, after)
+}
+
+// renderSharedAt is renderSharedWith for content made under stamp (the
+// content version, or a model's stamp for a page showing that model
+// alone), read by the handler before it read what content shows: what is
+// kept retires when that stamp moves on.
+func (s *Server) renderSharedAt(c echo.Context, meta views.PageMeta, stamp int64, key string, content func() (templ.Component, error), after templ.Component) error {
 	ctx := c.Request().Context()
 	role := "visitor"
 	if v := viewerOf(c); v.loggedIn() {
 		role = v.user.Role
 	}
-	html, err := memoized(s.memo, s.store.ContentVersion(), "html "+i18n.Lang(ctx)+" "+role+" "+key, func() (string, error) {
+	html, err := memoized(s.memo, stamp, "html "+i18n.Lang(ctx)+" "+role+" "+key, func() (string, error) {
 		comp, err := content()
 		if err != nil {
 			return "", err
@@ -95,11 +103,11 @@ func (s *Server) renderSharedWith(c echo.Context, meta views.PageMeta, key strin
 	if u := views.CurrentUser(ctx); u != nil && viewerOf(c).session != nil {
 		// A logged-in person's page is this content in a layout of their
 		// own (name, role, unread count, the form token of their session):
-		// kept, compressed, for their session until the next publish or a
-		// change of any of those.
+		// kept, compressed, for their session until a publish retires the
+		// content or any of those changes.
 		ses := viewerOf(c).session
 		pkey := fmt.Sprintf("page %s %s|%s|%d|%s|%s", i18n.Lang(ctx), key, hashSessionID(ses.ID), u.Unread, u.Role, u.Name)
-		p, err := memoized(s.pages, s.store.ContentVersion(), pkey, func() (*cachedPage, error) {
+		p, err := memoized(s.pages, stamp, pkey, func() (*cachedPage, error) {
 			var b bytes.Buffer
 			if err := views.Page(meta, templ.Raw(html)).Render(ctx, &b); err != nil {
 				return nil, err

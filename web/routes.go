@@ -38,6 +38,7 @@ func (s *Server) routes() {
 		cached("/", s.handleHome)
 		cached("/catalogue", s.handleModelList)
 		cached("/models/:slug", s.handleModelShow)
+		s.modelScoped["/"+lang+"/models/:slug"] = "slug"
 		cached("/compare", s.handleCompare)
 
 		// Accounts.

@@ -85,6 +85,10 @@ type Server struct {
 	cache   *pageCache
 	// cacheable holds the route paths whose anonymous GETs are cached.
 	cacheable map[string]bool
+	// modelScoped names, for the cached routes that show one model alone,
+	// the path parameter holding its slug: their pages are stamped with
+	// that model's stamp, not the content version.
+	modelScoped map[string]string
 	// memo keeps catalogue query results until the next publish.
 	memo *memo
 	// pages keeps logged-in people's rendered pages of shared content,
@@ -142,21 +146,22 @@ func NewServer(d Deps) *Server {
 		d.Config.HashConcurrency = runtime.NumCPU()
 	}
 	s := &Server{
-		log:       d.Logger,
-		store:     d.Store,
-		catalog:   d.Catalog,
-		cfg:       d.Config,
-		now:       d.Now,
-		cache:     newPageCache(d.Config.PageCacheEntries, d.Store.ContentVersion),
-		cacheable: map[string]bool{},
-		memo:      newMemo(d.Config.PageCacheEntries),
-		pages:     newMemo(min(d.Config.PageCacheEntries, 2000)),
-		hasher:    newHasher(d.Config.HashConcurrency),
-		limits:    newLimiters(d.Now),
+		log:         d.Logger,
+		store:       d.Store,
+		catalog:     d.Catalog,
+		cfg:         d.Config,
+		now:         d.Now,
+		cacheable:   map[string]bool{},
+		modelScoped: map[string]string{},
+		memo:        newMemo(d.Config.PageCacheEntries),
+		pages:       newMemo(min(d.Config.PageCacheEntries, 2000)),
+		hasher:      newHasher(d.Config.HashConcurrency),
+		limits:      newLimiters(d.Now),
 		// Two at a time: enough for a few staff members uploading.
 		imageSlots: make(chan struct{}, 2),
 		boards:     newBoardCache(),
 	}
+	s.cache = newPageCache(d.Config.PageCacheEntries, s.stamp)
 	s.sessions = newSessionStore(d.Store, d.Config.SessionKeys, d.Config.SecureCookies, d.Config.IdleTimeout, d.Config.SessionLifetime, d.Now)
 	e := echo.New()
 	e.HideBanner = true
