@@ -593,8 +593,8 @@ func (s *Store) TrimsWithSpecs(ctx context.Context, lang string, ids []int64) ([
 func (s *Store) specTable(ctx context.Context, lang string, trimIDs []int64, index map[int64]int) ([]SpecGroup, error) {
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT g.id, g.code, i.id, i.code, i.kind, i.unit, i.decimals, ts.trim_id, ts.num, ts.flag
 		FROM trim_specs ts
-		JOIN spec_items i ON i.id = ts.item_id
-		JOIN spec_groups g ON g.id = i.group_id
+		JOIN spec_items i ON i.id = ts.item_id AND i.deletion_id IS NULL
+		JOIN spec_groups g ON g.id = i.group_id AND g.deletion_id IS NULL
 		WHERE ts.trim_id IN (`+placeholders(len(trimIDs))+`)
 		ORDER BY g.sort_order, g.id, i.sort_order, i.id`, int64Args(trimIDs)...)
 	if err != nil {

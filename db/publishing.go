@@ -22,6 +22,9 @@ var (
 	ErrNotReady = errors.New("draft is not ready to publish")
 	// ErrWrongStatus: the action does not apply to the entry's status.
 	ErrWrongStatus = errors.New("action does not apply to the entry's status")
+	// ErrSuperseded: a scheduled revision is older than one published
+	// since the schedule was made.
+	ErrSuperseded = errors.New("a newer revision is published already")
 )
 
 // Texts is one text in each language, keyed by language code; a missing
@@ -158,10 +161,13 @@ type Draft struct {
 	Schedules []Schedule
 }
 
-// Schedule is a pending publish or unpublish.
+// Schedule is a pending publish or unpublish. A publish names the
+// revision it publishes: the one staff saw when they scheduled it (0: the
+// live version of an entry not edited yet).
 type Schedule struct {
 	ID     int64
 	Action string
+	Rev    int
 	DueAt  time.Time
 }
 
@@ -381,7 +387,7 @@ func (s *Store) EditorModels(ctx context.Context) ([]EditorModel, error) {
 }
 
 func schedules(ctx context.Context, q querier, id int64) ([]Schedule, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, action, due_at FROM catalogue_schedules
+	rows, err := q.QueryContext(ctx, `SELECT id, action, COALESCE(rev, 0), due_at FROM catalogue_schedules
 		WHERE model_id = ? AND done_at IS NULL AND canceled_at IS NULL ORDER BY due_at, id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: schedules of %d: %w", id, err)
@@ -391,7 +397,7 @@ func schedules(ctx context.Context, q querier, id int64) ([]Schedule, error) {
 	for rows.Next() {
 		var sc Schedule
 		var due sql.NullString
-		if err := rows.Scan(&sc.ID, &sc.Action, &due); err != nil {
+		if err := rows.Scan(&sc.ID, &sc.Action, &sc.Rev, &due); err != nil {
 			return nil, fmt.Errorf("store: schedules of %d: %w", id, err)
 		}
 		sc.DueAt = parseTime(due)
@@ -581,10 +587,16 @@ func (t *Tx) SaveDraft(id int64, baseRev int, snap Snapshot, action, note string
 	if taken {
 		return 0, ErrSlugTaken
 	}
+	return t.nextRevision(m, snap, action, note, by, now)
+}
+
+// nextRevision stores snap as m's next revision and returns its number.
+// The first edit of an entry that predates revisions keeps the live
+// version as revision 1 first, so it can be compared and restored.
+func (t *Tx) nextRevision(m EditorModel, snap Snapshot, action, note string, by Actor, now time.Time) (int, error) {
+	id := m.ID
 	rev := m.DraftRev + 1
 	if m.DraftRev == 0 {
-		// The first edit of an entry that predates revisions: keep the
-		// live version as revision 1, so it can be compared and restored.
 		live, err := liveSnapshot(t.ctx, t.tx, id)
 		if err != nil {
 			return 0, err
@@ -603,21 +615,28 @@ func (t *Tx) SaveDraft(id int64, baseRev int, snap Snapshot, action, note string
 }
 
 // RestoreRevision saves an old revision's snapshot as the entry's next
-// revision (nothing is rewritten), under the same lock as SaveDraft.
-func (t *Tx) RestoreRevision(id int64, fromRev, baseRev int, by Actor, now time.Time) (int, error) {
+// revision (nothing is rewritten), under the same lock as SaveDraft. When
+// the old revision holds values of specification items deleted since,
+// the items come back with them; their codes are returned.
+func (t *Tx) RestoreRevision(id int64, fromRev, baseRev int, by Actor, now time.Time) (int, []string, error) {
 	var raw string
 	err := t.tx.QueryRowContext(t.ctx, `SELECT snapshot FROM catalogue_revisions WHERE model_id = ? AND rev = ?`, id, fromRev).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("store: revision %d of %d: %w", fromRev, id, ErrNotFound)
+		return 0, nil, fmt.Errorf("store: revision %d of %d: %w", fromRev, id, ErrNotFound)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("store: revision %d of %d: %w", fromRev, id, err)
+		return 0, nil, fmt.Errorf("store: revision %d of %d: %w", fromRev, id, err)
 	}
 	snap, err := decodeSnapshot(raw)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	return t.SaveDraft(id, baseRev, snap, "restored", fmt.Sprint(fromRev), by, now)
+	rev, err := t.SaveDraft(id, baseRev, snap, "restored", fmt.Sprint(fromRev), by, now)
+	if err != nil {
+		return 0, nil, err
+	}
+	back, err := t.undeleteSpecsUsed(snap, now)
+	return rev, back, err
 }
 
 // Ready reports the first reason a snapshot cannot go public, or nil.
@@ -633,13 +652,59 @@ func (s Snapshot) Ready() error {
 
 // PublishModel applies the entry's newest revision to the live tables in
 // this transaction, marks it published, writes the "what's new" items
-// and bumps the public content version.
+// and moves the stamps of the model's pages and of the lists on.
 func (t *Tx) PublishModel(id int64, now time.Time) error {
 	m, err := editorModel(t.ctx, t.tx, id)
 	if err != nil {
 		return err
 	}
-	snap, err := currentSnapshot(t.ctx, t.tx, id, m.DraftRev)
+	return t.publish(m, m.DraftRev, now)
+}
+
+// PublishRevision publishes revision rev of the entry, as PublishModel
+// does the newest: a scheduled publish publishes the revision staff saw
+// when they scheduled it, not what the draft became since. Revision 0 is
+// the live version of an entry not edited yet (revision 1 once it is). It
+// returns ErrNotFound for a revision the entry does not have, and
+// ErrSuperseded when a newer revision was published meanwhile, which it
+// never replaces with an older one.
+func (t *Tx) PublishRevision(id int64, rev int, now time.Time) error {
+	m, err := editorModel(t.ctx, t.tx, id)
+	if err != nil {
+		return err
+	}
+	rev, err = t.scheduledRev(m, rev)
+	if err != nil {
+		return err
+	}
+	if m.PublishedRev > rev {
+		return ErrSuperseded
+	}
+	return t.publish(m, rev, now)
+}
+
+// scheduledRev checks that the entry has revision rev, reading 0 as
+// revision 1 once an entry that predates revisions was first edited (the
+// live version is kept as revision 1 then).
+func (t *Tx) scheduledRev(m EditorModel, rev int) (int, error) {
+	if rev < 0 || rev > m.DraftRev {
+		return 0, fmt.Errorf("store: revision %d of %d: %w", rev, m.ID, ErrNotFound)
+	}
+	if rev == 0 && m.DraftRev > 0 {
+		var action string
+		err := t.tx.QueryRowContext(t.ctx, `SELECT action FROM catalogue_revisions WHERE model_id = ? AND rev = 1`, m.ID).Scan(&action)
+		if err != nil || action != "imported" {
+			return 0, fmt.Errorf("store: revision 0 of %d: %w", m.ID, ErrNotFound)
+		}
+		rev = 1
+	}
+	return rev, nil
+}
+
+// publish applies revision rev of m to the live tables.
+func (t *Tx) publish(m EditorModel, rev int, now time.Time) error {
+	id := m.ID
+	snap, err := currentSnapshot(t.ctx, t.tx, id, rev)
 	if err != nil {
 		return err
 	}
@@ -654,14 +719,14 @@ func (t *Tx) PublishModel(id int64, now time.Time) error {
 		}
 		old = &o
 	}
-	if m.Status == "published" && m.DraftRev == m.PublishedRev {
+	if m.Status == "published" && rev == m.PublishedRev {
 		return nil // nothing new
 	}
 	if err := t.applySnapshot(id, m.Slug, snap, now); err != nil {
 		return err
 	}
 	if _, err := t.tx.ExecContext(t.ctx, `UPDATE models SET status = 'published', published_rev = ?,
-		published_at = COALESCE(published_at, ?), updated_at = ? WHERE id = ?`, m.DraftRev, fmtTime(now), fmtTime(now), id); err != nil {
+		published_at = COALESCE(published_at, ?), updated_at = ? WHERE id = ?`, rev, fmtTime(now), fmtTime(now), id); err != nil {
 		return fmt.Errorf("store: publish %d: %w", id, err)
 	}
 	if err := t.writeNews(id, old, snap, m.Status != "published" && m.PublishedRev == 0, now); err != nil {
@@ -926,8 +991,20 @@ func (t *Tx) setStatus(id int64, to string, from []string, now time.Time) error 
 	return nil
 }
 
-// ScheduleModel plans a publish or unpublish of the entry at due.
+// ScheduleModel plans a publish (of the newest revision) or an unpublish
+// of the entry at due.
 func (t *Tx) ScheduleModel(id int64, action string, due time.Time, by Actor, now time.Time) (int64, error) {
+	m, err := editorModel(t.ctx, t.tx, id)
+	if err != nil {
+		return 0, err
+	}
+	return t.ScheduleRevision(id, action, m.DraftRev, due, by, now)
+}
+
+// ScheduleRevision plans a publish of revision rev of the entry (the one
+// staff saw when they scheduled it), or an unpublish, at due. A publish
+// keeps that revision when the draft changes afterwards.
+func (t *Tx) ScheduleRevision(id int64, action string, rev int, due time.Time, by Actor, now time.Time) (int64, error) {
 	m, err := editorModel(t.ctx, t.tx, id)
 	if err != nil {
 		return 0, err
@@ -935,12 +1012,40 @@ func (t *Tx) ScheduleModel(id int64, action string, due time.Time, by Actor, now
 	if m.Status == "archived" || (action != "publish" && action != "unpublish") {
 		return 0, ErrWrongStatus
 	}
-	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO catalogue_schedules (model_id, action, due_at, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
-		id, action, fmtTime(due), nullID(by.ID), fmtTime(now))
+	var srev any
+	if action == "publish" {
+		if _, err := t.scheduledRev(m, rev); err != nil {
+			return 0, err
+		}
+		srev = rev
+	}
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO catalogue_schedules (model_id, action, rev, due_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		id, action, srev, fmtTime(due), nullID(by.ID), fmtTime(now))
 	if err != nil {
 		return 0, fmt.Errorf("store: schedule %d: %w", id, err)
 	}
 	return res.LastInsertId()
+}
+
+// RescheduleRevision makes a pending scheduled publish of the entry
+// publish revision rev instead: staff include the draft's later changes.
+func (t *Tx) RescheduleRevision(id, scheduleID int64, rev int) error {
+	m, err := editorModel(t.ctx, t.tx, id)
+	if err != nil {
+		return err
+	}
+	if _, err := t.scheduledRev(m, rev); err != nil {
+		return err
+	}
+	res, err := t.tx.ExecContext(t.ctx, `UPDATE catalogue_schedules SET rev = ?
+		WHERE id = ? AND model_id = ? AND action = 'publish' AND done_at IS NULL AND canceled_at IS NULL`, rev, scheduleID, id)
+	if err != nil {
+		return fmt.Errorf("store: schedule %d: %w", scheduleID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: schedule %d: %w", scheduleID, ErrNotFound)
+	}
+	return nil
 }
 
 // CancelSchedule cancels a pending schedule of the entry.
@@ -957,12 +1062,14 @@ func (t *Tx) CancelSchedule(id, scheduleID int64, now time.Time) error {
 }
 
 // RunDueSchedules carries out every schedule due at now, each in its own
-// transaction with its audit entry, and returns how many ran. A schedule
-// is marked done in the transaction that carries it out, so running again
-// (or after a restart) never repeats one. A schedule that cannot be
-// carried out (a draft not ready) is marked done with the reason audited.
+// transaction with its audit entry, and returns how many ran. A publish
+// publishes the revision that was scheduled, even if the draft changed
+// since. A schedule is marked done in the transaction that carries it out,
+// so running again (or after a restart) never repeats one. A schedule that
+// cannot be carried out (a revision not ready, or older than one published
+// since) is marked done with the reason audited.
 func (s *Store) RunDueSchedules(ctx context.Context, now time.Time) (int, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT id, model_id, action FROM catalogue_schedules
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT id, model_id, action, rev FROM catalogue_schedules
 		WHERE done_at IS NULL AND canceled_at IS NULL AND due_at <= ? ORDER BY due_at, id`, fmtTime(now))
 	if err != nil {
 		return 0, fmt.Errorf("store: due schedules: %w", err)
@@ -970,11 +1077,12 @@ func (s *Store) RunDueSchedules(ctx context.Context, now time.Time) (int, error)
 	type due struct {
 		id, model int64
 		action    string
+		rev       sql.NullInt64
 	}
 	var list []due
 	for rows.Next() {
 		var d due
-		if err := rows.Scan(&d.id, &d.model, &d.action); err != nil {
+		if err := rows.Scan(&d.id, &d.model, &d.action, &d.rev); err != nil {
 			rows.Close()
 			return 0, fmt.Errorf("store: due schedules: %w", err)
 		}
@@ -992,14 +1100,19 @@ func (s *Store) RunDueSchedules(ctx context.Context, now time.Time) (int, error)
 				return nil // done by another run meanwhile
 			}
 			var actErr error
-			if d.action == "publish" {
+			detail := "schedule " + fmt.Sprint(d.id)
+			switch {
+			case d.action == "publish" && d.rev.Valid:
+				detail += fmt.Sprintf(": revision %d", d.rev.Int64)
+				actErr = tx.PublishRevision(d.model, int(d.rev.Int64), now)
+			case d.action == "publish":
 				actErr = tx.PublishModel(d.model, now)
-			} else {
+			default:
 				actErr = tx.UnpublishModel(d.model, now)
 			}
-			detail := "schedule " + fmt.Sprint(d.id)
 			if actErr != nil {
-				if !errors.Is(actErr, ErrNotReady) && !errors.Is(actErr, ErrWrongStatus) && !errors.Is(actErr, ErrSlugTaken) {
+				if !errors.Is(actErr, ErrNotReady) && !errors.Is(actErr, ErrWrongStatus) && !errors.Is(actErr, ErrSlugTaken) &&
+					!errors.Is(actErr, ErrSuperseded) && !errors.Is(actErr, ErrNotFound) {
 					return actErr
 				}
 				detail += ": not carried out: " + actErr.Error()
@@ -1030,10 +1143,12 @@ type SpecGroupDef struct {
 	Items []SpecItemDef
 }
 
-// SpecCatalog returns every specification group with its items, in order.
+// SpecCatalog returns every specification group with its items, in order;
+// deleted ones are left out.
 func (s *Store) SpecCatalog(ctx context.Context) ([]SpecGroupDef, error) {
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT g.id, g.code, i.id, i.code, i.kind, i.unit, i.decimals FROM spec_groups g
-		JOIN spec_items i ON i.group_id = g.id ORDER BY g.sort_order, g.id, i.sort_order, i.id`)
+		JOIN spec_items i ON i.group_id = g.id AND i.deletion_id IS NULL
+		WHERE g.deletion_id IS NULL ORDER BY g.sort_order, g.id, i.sort_order, i.id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: spec catalog: %w", err)
 	}

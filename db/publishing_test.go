@@ -166,7 +166,7 @@ func TestFirstEditOfLiveModelKeepsItAsRevision(t *testing.T) {
 		t.Error("old slug free for another model")
 	}
 	// Restore the imported version: a new revision, nothing rewritten.
-	if err := txDo(t, s, func(tx *Tx) error { rev, err = tx.RestoreRevision(1, 1, 2, pubStaff, pubNow); return err }); err != nil {
+	if err := txDo(t, s, func(tx *Tx) error { rev, _, err = tx.RestoreRevision(1, 1, 2, pubStaff, pubNow); return err }); err != nil {
 		t.Fatal(err)
 	}
 	r, err := s.Revision(ctx, 1, rev)

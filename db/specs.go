@@ -7,8 +7,18 @@ import (
 	"fmt"
 )
 
-// ErrCodeTaken: another specification group or item has the code.
-var ErrCodeTaken = errors.New("code is taken")
+// Errors of the specification editor.
+var (
+	// ErrCodeTaken: another specification group or item has the code.
+	ErrCodeTaken = errors.New("code is taken")
+	// ErrSpecDeleted: the group or item was deleted meanwhile.
+	ErrSpecDeleted = errors.New("specification deleted meanwhile")
+	// ErrGroupDeleted: an item cannot come back while its group is
+	// deleted.
+	ErrGroupDeleted = errors.New("the item's group is deleted")
+	// ErrRestoredAlready: the deletion was undone already.
+	ErrRestoredAlready = errors.New("restored already")
+)
 
 // SpecKinds are the kinds a specification item may have.
 var SpecKinds = []string{"number", "bool", "text"}
@@ -25,6 +35,10 @@ type SpecGroupEdit struct {
 	SortOrder int
 	Name      Texts
 	Items     []SpecItemEdit
+	// Version moves on with every change (optimistic locking); Deleted is
+	// set while the group is deleted.
+	Version int
+	Deleted bool
 }
 
 // SpecItemEdit is a specification item as staff manage it. Its code and
@@ -38,12 +52,14 @@ type SpecItemEdit struct {
 	Decimals  int
 	SortOrder int
 	Name      Texts
+	Version   int
+	Deleted   bool
 }
 
 // SpecGroups returns every specification group, empty ones included, with
-// its items, in display order.
+// its items, in display order; deleted ones are left out.
 func (s *Store) SpecGroups(ctx context.Context) ([]SpecGroupEdit, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT id, code, sort_order FROM spec_groups ORDER BY sort_order, id`)
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT id, code, sort_order, version FROM spec_groups WHERE deletion_id IS NULL ORDER BY sort_order, id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: spec groups: %w", err)
 	}
@@ -52,7 +68,7 @@ func (s *Store) SpecGroups(ctx context.Context) ([]SpecGroupEdit, error) {
 	at := map[int64]int{}
 	for rows.Next() {
 		var g SpecGroupEdit
-		if err := rows.Scan(&g.ID, &g.Code, &g.SortOrder); err != nil {
+		if err := rows.Scan(&g.ID, &g.Code, &g.SortOrder, &g.Version); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: spec groups: %w", err)
 		}
@@ -65,7 +81,8 @@ func (s *Store) SpecGroups(ctx context.Context) ([]SpecGroupEdit, error) {
 		return nil, fmt.Errorf("store: spec groups: %w", err)
 	}
 	rows.Close()
-	irows, err := s.db.Read.QueryContext(ctx, `SELECT id, group_id, code, kind, unit, decimals, sort_order FROM spec_items ORDER BY sort_order, id`)
+	irows, err := s.db.Read.QueryContext(ctx, `SELECT id, group_id, code, kind, unit, decimals, sort_order, version FROM spec_items
+		WHERE deletion_id IS NULL AND group_id IN (SELECT id FROM spec_groups WHERE deletion_id IS NULL) ORDER BY sort_order, id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: spec items: %w", err)
 	}
@@ -74,7 +91,7 @@ func (s *Store) SpecGroups(ctx context.Context) ([]SpecGroupEdit, error) {
 	var where []pos
 	for irows.Next() {
 		var it SpecItemEdit
-		if err := irows.Scan(&it.ID, &it.GroupID, &it.Code, &it.Kind, &it.Unit, &it.Decimals, &it.SortOrder); err != nil {
+		if err := irows.Scan(&it.ID, &it.GroupID, &it.Code, &it.Kind, &it.Unit, &it.Decimals, &it.SortOrder, &it.Version); err != nil {
 			irows.Close()
 			return nil, fmt.Errorf("store: spec items: %w", err)
 		}
@@ -115,39 +132,80 @@ func nonEmpty(m map[string]string) Texts {
 	return t
 }
 
-// SpecGroupByID returns one group without its items, or ErrNotFound.
+// SpecGroupByID returns one group (deleted or not) with its items that
+// are not deleted, or ErrNotFound.
 func (s *Store) SpecGroupByID(ctx context.Context, id int64) (SpecGroupEdit, error) {
+	return specGroupByID(ctx, s.db.Read, id)
+}
+
+func specGroupByID(ctx context.Context, q querier, id int64) (SpecGroupEdit, error) {
 	g := SpecGroupEdit{ID: id}
-	err := s.db.Read.QueryRowContext(ctx, `SELECT code, sort_order FROM spec_groups WHERE id = ?`, id).Scan(&g.Code, &g.SortOrder)
+	err := q.QueryRowContext(ctx, `SELECT code, sort_order, version, deletion_id IS NOT NULL FROM spec_groups WHERE id = ?`, id).
+		Scan(&g.Code, &g.SortOrder, &g.Version, &g.Deleted)
 	if errors.Is(err, sql.ErrNoRows) {
 		return g, fmt.Errorf("store: spec group %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return g, fmt.Errorf("store: spec group %d: %w", id, err)
 	}
-	g.Name, err = loadTextsQ(ctx, s.db.Read, "spec_group_texts", "group_id", "name", id)
-	return g, err
+	if g.Name, err = loadTextsQ(ctx, q, "spec_group_texts", "group_id", "name", id); err != nil {
+		return g, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id FROM spec_items WHERE group_id = ? AND deletion_id IS NULL ORDER BY sort_order, id`, id)
+	if err != nil {
+		return g, fmt.Errorf("store: spec group %d items: %w", id, err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var iid int64
+		if err := rows.Scan(&iid); err != nil {
+			rows.Close()
+			return g, fmt.Errorf("store: spec group %d items: %w", id, err)
+		}
+		ids = append(ids, iid)
+	}
+	rows.Close()
+	for _, iid := range ids {
+		it, err := specItemByID(ctx, q, iid)
+		if err != nil {
+			return g, err
+		}
+		g.Items = append(g.Items, it)
+	}
+	return g, nil
 }
 
-// SpecItemByID returns one item, or ErrNotFound.
+// SpecItemByID returns one item, deleted or not, or ErrNotFound.
 func (s *Store) SpecItemByID(ctx context.Context, id int64) (SpecItemEdit, error) {
+	return specItemByID(ctx, s.db.Read, id)
+}
+
+func specItemByID(ctx context.Context, q querier, id int64) (SpecItemEdit, error) {
 	it := SpecItemEdit{ID: id}
-	err := s.db.Read.QueryRowContext(ctx, `SELECT group_id, code, kind, unit, decimals, sort_order FROM spec_items WHERE id = ?`, id).
-		Scan(&it.GroupID, &it.Code, &it.Kind, &it.Unit, &it.Decimals, &it.SortOrder)
+	err := q.QueryRowContext(ctx, `SELECT group_id, code, kind, unit, decimals, sort_order, version, deletion_id IS NOT NULL FROM spec_items WHERE id = ?`, id).
+		Scan(&it.GroupID, &it.Code, &it.Kind, &it.Unit, &it.Decimals, &it.SortOrder, &it.Version, &it.Deleted)
 	if errors.Is(err, sql.ErrNoRows) {
 		return it, fmt.Errorf("store: spec item %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return it, fmt.Errorf("store: spec item %d: %w", id, err)
 	}
-	it.Name, err = loadTextsQ(ctx, s.db.Read, "spec_item_texts", "item_id", "name", id)
+	it.Name, err = loadTextsQ(ctx, q, "spec_item_texts", "item_id", "name", id)
 	return it, err
 }
 
 // SpecCodeTaken reports whether a group (table spec_groups) or an item
-// (spec_items) has the code.
-func (s *Store) SpecCodeTaken(ctx context.Context, table, code string) (bool, error) {
-	return specCodeTaken(ctx, s.db.Read, table, code)
+// (spec_items) has the code, and whether that group or item is deleted
+// (a deleted one keeps its code, so it can come back).
+func (s *Store) SpecCodeTaken(ctx context.Context, table, code string) (taken, deleted bool, err error) {
+	if table != "spec_groups" && table != "spec_items" {
+		return false, false, fmt.Errorf("store: spec code: unknown table %q", table)
+	}
+	err = s.db.Read.QueryRowContext(ctx, `SELECT count(*) > 0, COALESCE(max(deletion_id IS NOT NULL), 0) FROM `+table+` WHERE code = ?`, code).Scan(&taken, &deleted)
+	if err != nil {
+		return false, false, fmt.Errorf("store: spec code %q: %w", code, err)
+	}
+	return taken, deleted, nil
 }
 
 func specCodeTaken(ctx context.Context, q querier, table, code string) (bool, error) {
@@ -195,15 +253,19 @@ func (t *Tx) CreateSpecGroup(g SpecGroupEdit) (int64, error) {
 	return id, t.writeNames("spec_group_texts", "group_id", id, g.Name)
 }
 
-// SaveSpecGroup renames and reorders a group. Public pages show group
-// names in this order, so the content version moves on.
-func (t *Tx) SaveSpecGroup(id int64, name Texts, sortOrder int) error {
-	res, err := t.tx.ExecContext(t.ctx, `UPDATE spec_groups SET sort_order = ? WHERE id = ?`, sortOrder, id)
+// SaveSpecGroup renames and reorders a group, provided it is still at
+// version (the one the form showed): otherwise it returns ErrConflict, or
+// ErrSpecDeleted when the group was deleted meanwhile, and changes
+// nothing. Public pages show group names in this order, so the content
+// version moves on.
+func (t *Tx) SaveSpecGroup(id int64, version int, name Texts, sortOrder int) error {
+	res, err := t.tx.ExecContext(t.ctx, `UPDATE spec_groups SET sort_order = ?, version = version + 1
+		WHERE id = ? AND version = ? AND deletion_id IS NULL`, sortOrder, id, version)
 	if err != nil {
 		return fmt.Errorf("store: spec group %d: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: spec group %d: %w", id, ErrNotFound)
+		return t.whySpecUnchanged("spec_groups", id, 0)
 	}
 	if err := t.writeNames("spec_group_texts", "group_id", id, name); err != nil {
 		return err
@@ -223,7 +285,7 @@ func (t *Tx) CreateSpecItem(it SpecItemEdit) (int64, error) {
 		return 0, ErrCodeTaken
 	}
 	var n int
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM spec_groups WHERE id = ?`, it.GroupID).Scan(&n); err != nil {
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM spec_groups WHERE id = ? AND deletion_id IS NULL`, it.GroupID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: spec group %d: %w", it.GroupID, err)
 	}
 	if n == 0 {
@@ -239,21 +301,49 @@ func (t *Tx) CreateSpecItem(it SpecItemEdit) (int64, error) {
 }
 
 // SaveSpecItem changes an item's group, unit, decimals, order and names
-// (its code and kind stay). Public pages show these, so the content
-// version moves on.
+// (its code and kind stay), provided it is still at it.Version: otherwise
+// it returns ErrConflict, or ErrSpecDeleted when the item was deleted
+// meanwhile, and changes nothing; ErrNotFound when the group is gone.
+// Public pages show these, so the content version moves on.
 func (t *Tx) SaveSpecItem(it SpecItemEdit) error {
-	res, err := t.tx.ExecContext(t.ctx, `UPDATE spec_items SET group_id = ?, unit = ?, decimals = ?, sort_order = ?
-		WHERE id = ? AND EXISTS (SELECT 1 FROM spec_groups WHERE id = ?)`, it.GroupID, it.Unit, it.Decimals, it.SortOrder, it.ID, it.GroupID)
+	res, err := t.tx.ExecContext(t.ctx, `UPDATE spec_items SET group_id = ?, unit = ?, decimals = ?, sort_order = ?, version = version + 1
+		WHERE id = ? AND version = ? AND deletion_id IS NULL AND EXISTS (SELECT 1 FROM spec_groups WHERE id = ? AND deletion_id IS NULL)`,
+		it.GroupID, it.Unit, it.Decimals, it.SortOrder, it.ID, it.Version, it.GroupID)
 	if err != nil {
 		return fmt.Errorf("store: spec item %d: %w", it.ID, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: spec item %d: %w", it.ID, ErrNotFound)
+		return t.whySpecUnchanged("spec_items", it.ID, it.GroupID)
 	}
 	if err := t.writeNames("spec_item_texts", "item_id", it.ID, it.Name); err != nil {
 		return err
 	}
 	return t.ContentChanged()
+}
+
+// whySpecUnchanged tells why an update of a group or item (in table)
+// changed no row: gone, deleted, changed meanwhile, or its new group gone.
+func (t *Tx) whySpecUnchanged(table string, id, groupID int64) error {
+	var deleted bool
+	err := t.tx.QueryRowContext(t.ctx, `SELECT deletion_id IS NOT NULL FROM `+table+` WHERE id = ?`, id).Scan(&deleted)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("store: %s %d: %w", table, id, ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("store: %s %d: %w", table, id, err)
+	case deleted:
+		return fmt.Errorf("store: %s %d: %w", table, id, ErrSpecDeleted)
+	}
+	if groupID != 0 {
+		var alive bool
+		if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) > 0 FROM spec_groups WHERE id = ? AND deletion_id IS NULL`, groupID).Scan(&alive); err != nil {
+			return fmt.Errorf("store: spec group %d: %w", groupID, err)
+		}
+		if !alive {
+			return fmt.Errorf("store: spec group %d: %w", groupID, ErrNotFound)
+		}
+	}
+	return fmt.Errorf("store: %s %d: %w", table, id, ErrConflict)
 }
 
 // NextSpecOrder is the sort order that puts a new group (groupID 0) or a

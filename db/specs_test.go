@@ -72,7 +72,7 @@ func TestSpecGroupsAndItems(t *testing.T) {
 	}
 
 	if err := txDo(t, s, func(tx *Tx) error {
-		return tx.SaveSpecItem(SpecItemEdit{ID: iid, GroupID: gid, Unit: "kg", Decimals: 1, SortOrder: 20, Name: Texts{"ru": "Масса прицепа", "en": "Trailer weight"}})
+		return tx.SaveSpecItem(SpecItemEdit{ID: iid, Version: 1, GroupID: gid, Unit: "kg", Decimals: 1, SortOrder: 20, Name: Texts{"ru": "Масса прицепа", "en": "Trailer weight"}})
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -103,12 +103,23 @@ type MediaFormVM struct {
 	RemoveName string
 }
 
-// ScheduleVM is a pending scheduled action.
+// ScheduleVM is a pending scheduled action. A publish names the revision
+// it publishes (Live: the live version of an entry not edited yet); Newer
+// says the draft (DraftRev) has changed since, and those changes are not
+// in it; Superseded that a newer revision (PublishedRev) is live, so it
+// will not be carried out.
 type ScheduleVM struct {
-	ID         int64
-	Action     string
-	Due        time.Time
-	CancelHref string
+	ID           int64
+	Action       string
+	Due          time.Time
+	Rev          int
+	Live         bool
+	Newer        bool
+	Superseded   bool
+	DraftRev     int
+	PublishedRev int
+	CancelHref   string
+	DiffHref     string
 }
 
 // EditorVM is the catalogue editor of one entry.

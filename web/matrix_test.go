@@ -90,6 +90,14 @@ var routeMatrix = map[string]expect{
 	"POST /staff/media":                   {nf, nf, nf, pass, pass},
 	"POST /staff/media/:id/delete":        {nf, nf, nf, pass, pass},
 	"POST /staff/media/:id/replace":       {nf, nf, nf, pass, pass},
+	// Publishing: deleting specification groups and items asks first (a
+	// POST without the version it confirms is refused, 400); restoring
+	// a deletion twice is done, not refused.
+	"GET /staff/specs/groups/:id/delete":      {nf, nf, nf, ok, ok},
+	"POST /staff/specs/groups/:id/delete":     {nf, nf, nf, pass, pass},
+	"GET /staff/specs/items/:id/delete":       {nf, nf, nf, ok, ok},
+	"POST /staff/specs/items/:id/delete":      {nf, nf, nf, pass, pass},
+	"POST /staff/specs/deletions/:id/restore": {nf, nf, nf, pass, pass},
 
 	// Offers: a visitor learns only that offers exist (GET /offers shows
 	// a teaser); every other offer route sends them to log in or refuses.
@@ -241,6 +249,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 	// A published offer for the members' routes, a draft for the staff
 	// editor, and someone's interest for the staff reply.
 	offers := seedOffers(t, ts)
+	// Publishing: a deleted specification item, for the restore route.
+	specDeletion := matrixSpecDeletion(t, ts)
 
 	clients := map[string]*client{}
 	tokens := map[string]string{}
@@ -298,6 +308,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 			id = fmt.Sprint(offers.draft)
 		case strings.Contains(path, "/offers/"):
 			id = fmt.Sprint(offers.published)
+		case strings.Contains(path, "/staff/specs/deletions/"):
+			id = fmt.Sprint(specDeletion)
 		}
 		if strings.Contains(path, "/proposals/") {
 			id = fmt.Sprint(fx.id)

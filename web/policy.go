@@ -94,6 +94,12 @@ var policy = map[string]access{
 	"POST /staff/media":                     staffOnly,
 	"POST /staff/media/:id/delete":          staffOnly,
 	"POST /staff/media/:id/replace":         staffOnly,
+	// Publishing: deleting and restoring specification groups and items.
+	"GET /staff/specs/groups/:id/delete":      staffOnly,
+	"POST /staff/specs/groups/:id/delete":     staffOnly,
+	"GET /staff/specs/items/:id/delete":       staffOnly,
+	"POST /staff/specs/items/:id/delete":      staffOnly,
+	"POST /staff/specs/deletions/:id/restore": staffOnly,
 	"GET /offers":                           public,
 	"GET /offers/archive":                   members,
 	"GET /offers.csv":                       members,

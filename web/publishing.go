@@ -47,6 +47,11 @@ var pubNotices = map[string]string{
 	"deleted":     "pub.done.deleted",
 	"replaced":    "pub.done.replaced",
 	"unchanged":   "pub.done.unchanged",
+	// A restored revision brought deleted specification items back; a
+	// scheduled publish keeps the revision it names.
+	"restored_specs":   "pub.done.restored_specs",
+	"saved_scheduled":  "pub.done.saved_scheduled",
+	"schedule_updated": "pub.done.schedule_updated",
 }
 
 // publishingRoutes registers the staff catalogue editor, its
@@ -83,6 +88,13 @@ func (s *Server) publishingRoutes(g *echo.Group) {
 	s.route(g, "POST", "/staff/media", s.handleMediaUpload)
 	s.route(g, "POST", "/staff/media/:id/delete", s.handleMediaDelete)
 	s.route(g, "POST", "/staff/media/:id/replace", s.handleMediaReplace)
+	// Deleting specification groups and items (asking first), and
+	// restoring them.
+	s.route(g, "GET", "/staff/specs/groups/:id/delete", s.handleSpecGroupDeleteForm)
+	s.route(g, "POST", "/staff/specs/groups/:id/delete", s.handleSpecGroupDelete)
+	s.route(g, "GET", "/staff/specs/items/:id/delete", s.handleSpecItemDeleteForm)
+	s.route(g, "POST", "/staff/specs/items/:id/delete", s.handleSpecItemDelete)
+	s.route(g, "POST", "/staff/specs/deletions/:id/restore", s.handleSpecDeletionRestore)
 }
 
 func actorOf(c echo.Context) db.Actor {
@@ -130,7 +142,7 @@ func (s *Server) handleEditorList(c echo.Context) error {
 			row.Name = views.TextVM{Value: m.Slug, Lang: lang}
 		}
 		if m.Scheduled != nil {
-			row.Scheduled = &views.ScheduleVM{Action: m.Scheduled.Action, Due: m.Scheduled.DueAt}
+			row.Scheduled = scheduleVM(*m.Scheduled, m)
 		}
 		vm.Items = append(vm.Items, row)
 	}
@@ -671,7 +683,12 @@ func (s *Server) editorVM(c echo.Context, st editorState, p editorPage) (views.E
 			}
 		}
 		for _, sc := range d.Schedules {
-			vm.Schedules = append(vm.Schedules, views.ScheduleVM{ID: sc.ID, Action: sc.Action, Due: sc.DueAt, CancelHref: vm.ScheduleHref})
+			v := scheduleVM(sc, d.EditorModel)
+			v.CancelHref = vm.ScheduleHref
+			if v.Newer {
+				v.DiffHref = editorHref(c, d.ID, fmt.Sprintf("/diff?a=%d&b=%d", v.Rev, d.DraftRev))
+			}
+			vm.Schedules = append(vm.Schedules, *v)
 		}
 		vm.Missing = d.Missing
 		vm.ScheduleAction = views.FieldVM{ID: "schedule-action", Name: "action", Type: "select", LabelID: "pub.schedule.action", Value: "publish",
@@ -937,6 +954,12 @@ func (s *Server) handleEditorSave(c echo.Context) error {
 		}
 		return tx.Audit(s.auditEntry(c, "catalogue.saved", "model", id, fmt.Sprintf("revision %d", rev)))
 	})
+	done := "saved"
+	if slices.ContainsFunc(d.Schedules, func(sc db.Schedule) bool { return sc.Action == "publish" }) {
+		// A scheduled publish keeps its revision: say this change is not
+		// in it.
+		done = "saved_scheduled"
+	}
 	switch {
 	case errors.Is(err, db.ErrConflict):
 		d2, derr := s.store.Draft(ctx, id)
@@ -949,7 +972,7 @@ func (s *Server) handleEditorSave(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, editorHref(c, id, "")+"?done=saved")
+	return c.Redirect(http.StatusSeeOther, editorHref(c, id, "")+"?done="+done)
 }
 
 func snapshotsEqual(a, b db.Snapshot) bool {
@@ -1024,8 +1047,30 @@ const scheduleLayout = "2006-01-02T15:04"
 // portal's main market (UTC+3, no daylight saving).
 var scheduleZone = time.FixedZone("MSK", 3*60*60)
 
-// handleEditorSchedule plans a publish or unpublish for a date and time
-// (Moscow time), or cancels a planned one.
+// scheduleVM shows a pending schedule of entry m: a publish names its
+// revision, says when the draft has changed since (those changes are not
+// in it) and when a newer revision is live already (it will not be
+// carried out).
+func scheduleVM(sc db.Schedule, m db.EditorModel) *views.ScheduleVM {
+	v := &views.ScheduleVM{ID: sc.ID, Action: sc.Action, Due: sc.DueAt, Rev: sc.Rev}
+	if sc.Action != "publish" {
+		return v
+	}
+	if v.Rev == 0 && m.DraftRev > 0 {
+		// The live version before the first edit, kept as revision 1.
+		v.Rev = 1
+	}
+	v.Live = v.Rev == 0
+	v.Newer = m.DraftRev > v.Rev
+	v.Superseded = m.PublishedRev > v.Rev
+	v.DraftRev = m.DraftRev
+	v.PublishedRev = m.PublishedRev
+	return v
+}
+
+// handleEditorSchedule plans a publish (of the revision the page showed)
+// or an unpublish for a date and time (Moscow time), moves a planned
+// publish to the newest revision, or cancels a planned one.
 func (s *Server) handleEditorSchedule(c echo.Context) error {
 	ctx := c.Request().Context()
 	id, err := pathID(c)
@@ -1052,9 +1097,36 @@ func (s *Server) handleEditorSchedule(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, editorHref(c, id, "")+"?done=canceled")
 	}
+	if v := c.FormValue("update"); v != "" {
+		// Include the draft's later changes: the schedule publishes the
+		// revision the page showed as the newest.
+		sid, err1 := strconv.ParseInt(v, 10, 64)
+		rev, err2 := strconv.Atoi(c.FormValue("rev"))
+		if err1 != nil || err2 != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, "bad schedule")
+		}
+		err = s.store.Tx(ctx, func(tx *db.Tx) error {
+			if err := tx.RescheduleRevision(id, sid, rev); err != nil {
+				return err
+			}
+			return tx.Audit(s.auditEntry(c, "catalogue.schedule_updated", "model", id, fmt.Sprintf("schedule %d: revision %d", sid, rev)))
+		})
+		if err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, editorHref(c, id, "")+"?done=schedule_updated")
+	}
 	action := c.FormValue("action")
 	if action != "publish" && action != "unpublish" {
 		return echo.NewHTTPError(http.StatusBadRequest, "bad action")
+	}
+	// A publish publishes the revision the page showed, whatever the draft
+	// becomes afterwards.
+	rev := 0
+	if action == "publish" {
+		if rev, err = strconv.Atoi(c.FormValue("rev")); err != nil || rev < 0 {
+			return echo.NewHTTPError(http.StatusBadRequest, "bad revision")
+		}
 	}
 	problem := ""
 	at, err := time.ParseInLocation(scheduleLayout, strings.TrimSpace(c.FormValue("at")), scheduleZone)
@@ -1070,12 +1142,19 @@ func (s *Server) handleEditorSchedule(c echo.Context) error {
 		return s.renderEditor(c, snapshotState(d.Snapshot), editorPage{draft: &d, errs: fieldErrors{"at": problem}, status: http.StatusUnprocessableEntity})
 	}
 	err = s.store.Tx(ctx, func(tx *db.Tx) error {
-		sid, err := tx.ScheduleModel(id, action, at, actorOf(c), s.now())
+		sid, err := tx.ScheduleRevision(id, action, rev, at, actorOf(c), s.now())
 		if err != nil {
 			return err
 		}
-		return tx.Audit(s.auditEntry(c, "catalogue.scheduled", "model", id, fmt.Sprintf("schedule %d: %s at %s", sid, action, at.UTC().Format(time.RFC3339))))
+		detail := fmt.Sprintf("schedule %d: %s at %s", sid, action, at.UTC().Format(time.RFC3339))
+		if action == "publish" {
+			detail += fmt.Sprintf(", revision %d", rev)
+		}
+		return tx.Audit(s.auditEntry(c, "catalogue.scheduled", "model", id, detail))
 	})
+	if errors.Is(err, db.ErrNotFound) {
+		return echo.NewHTTPError(http.StatusBadRequest, "bad revision")
+	}
 	if err != nil {
 		return s.workflowRefused(c, id, err)
 	}
@@ -1207,12 +1286,21 @@ func (s *Server) handleRevisionRestore(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "bad revision")
 	}
 	var rev int
+	var back []string
 	err = s.store.Tx(ctx, func(tx *db.Tx) error {
 		var err error
-		if rev, err = tx.RestoreRevision(id, from, base, actorOf(c), s.now()); err != nil {
+		if rev, back, err = tx.RestoreRevision(id, from, base, actorOf(c), s.now()); err != nil {
 			return err
 		}
-		return tx.Audit(s.auditEntry(c, "catalogue.restored", "model", id, fmt.Sprintf("revision %d from %d", rev, from)))
+		if err := tx.Audit(s.auditEntry(c, "catalogue.restored", "model", id, fmt.Sprintf("revision %d from %d", rev, from))); err != nil {
+			return err
+		}
+		if len(back) == 0 {
+			return nil
+		}
+		// The revision has values of deleted specification items: they
+		// came back with it.
+		return tx.Audit(s.auditEntry(c, "spec.items_restored", "model", id, fmt.Sprintf("codes: %s; with revision %d from %d", strings.Join(back, ", "), rev, from)))
 	})
 	switch {
 	case errors.Is(err, db.ErrConflict):
@@ -1220,7 +1308,11 @@ func (s *Server) handleRevisionRestore(c echo.Context) error {
 	case err != nil:
 		return s.workflowRefused(c, id, err)
 	}
-	return c.Redirect(http.StatusSeeOther, editorHref(c, id, "")+"?done=restored")
+	done := "restored"
+	if len(back) > 0 {
+		done = "restored_specs"
+	}
+	return c.Redirect(http.StatusSeeOther, editorHref(c, id, "")+"?done="+done)
 }
 
 // diffField is one flattened field of a snapshot.

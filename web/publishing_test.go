@@ -358,14 +358,14 @@ func TestScheduledPublishing(t *testing.T) {
 	id := createModel(t, cl, newModelForm(t, cl))
 
 	// 14:00 Moscow time is 11:00 UTC.
-	res := act(t, cl, id, "schedule", url.Values{"action": {"publish"}, "at": {"2026-12-01T14:00"}})
+	res := act(t, cl, id, "schedule", url.Values{"action": {"publish"}, "rev": {"1"}, "at": {"2026-12-01T14:00"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("schedule: %d %s", res.StatusCode, errorsOf(t, res))
 	}
-	if res := act(t, cl, id, "schedule", url.Values{"action": {"publish"}, "at": {"2026-11-30T14:00"}}); res.StatusCode != http.StatusUnprocessableEntity {
+	if res := act(t, cl, id, "schedule", url.Values{"action": {"publish"}, "rev": {"1"}, "at": {"2026-11-30T14:00"}}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("schedule in the past: %d", res.StatusCode)
 	}
-	if res := act(t, cl, id, "schedule", url.Values{"action": {"publish"}, "at": {"soon"}}); res.StatusCode != http.StatusUnprocessableEntity {
+	if res := act(t, cl, id, "schedule", url.Values{"action": {"publish"}, "rev": {"1"}, "at": {"soon"}}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("schedule at no time: %d", res.StatusCode)
 	}
 	ctx := context.Background()
@@ -695,4 +695,136 @@ func writePNGChunk(b *bytes.Buffer, typ string, data []byte) {
 	b.Write(data)
 	sum := crc32.ChecksumIEEE(append([]byte(typ), data...))
 	b.Write([]byte{byte(sum >> 24), byte(sum >> 16), byte(sum >> 8), byte(sum)})
+}
+
+// TestScheduledPublishKeepsTheRevisionShown: a scheduled publish publishes
+// the revision the editor showed when it was scheduled. Edited afterwards,
+// the editor says the newer changes are not in the schedule, links them,
+// and offers to include them; the scheduler publishes what was scheduled.
+// A schedule older than a revision published since says it will not be
+// carried out.
+func TestScheduledPublishKeepsTheRevisionShown(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	ts := newTestServer(t, withClock(clk))
+	ctx := context.Background()
+	staff, _ := loginAs(t, ts, "staff")
+	id := createModel(t, staff, newModelForm(t, staff))
+	page := fmt.Sprintf("/en/staff/catalogue/%d", id)
+
+	editor := staff.get(t, page)
+	if hint := strings.TrimSpace(editor.doc(t).Find("[data-testid=schedule-rev]").Text()); !strings.HasPrefix(hint, "Schedules revision 1,") {
+		t.Errorf("schedule form hint %q", hint)
+	}
+	form := formOf(t, editor, "form[data-testid=schedule-form]")
+	if form.Get("rev") != "1" {
+		t.Fatalf("the schedule form sends revision %q", form.Get("rev"))
+	}
+	form.Set("at", "2026-12-01T14:00")
+	if res := staff.post(t, page+"/schedule", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("schedule: %d %s", res.StatusCode, errorsOf(t, res))
+	}
+	for _, bad := range []string{"", "x", "9"} {
+		f := formOf(t, staff.get(t, page), "form[data-testid=schedule-form]")
+		f.Set("at", "2026-12-01T15:00")
+		f.Set("rev", bad)
+		if res := staff.post(t, page+"/schedule", f); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("schedule revision %q: %d", bad, res.StatusCode)
+		}
+	}
+
+	// Edited after scheduling: the editor says so.
+	v := formOf(t, staff.get(t, page), "form[data-testid=editor-form]")
+	v.Set("tagline-en", "Changed after scheduling")
+	res := staff.post(t, page, v)
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != page+"?done=saved_scheduled" {
+		t.Fatalf("save: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	doc := staff.get(t, page+"?done=saved_scheduled").doc(t)
+	if notice := doc.Find("[data-testid=notice]").Text(); !strings.Contains(notice, "this change is not in it") {
+		t.Errorf("notice %q", notice)
+	}
+	sc := doc.Find("[data-testid=schedule]")
+	if sc.Length() != 1 || sc.AttrOr("data-rev", "") != "1" || !strings.Contains(sc.Text(), "(revision 1)") {
+		t.Fatalf("schedule: %q", sc.Text())
+	}
+	newer := sc.Find("[data-testid=schedule-newer]")
+	if !strings.Contains(newer.Text(), "the changes up to revision 2 will not be published by this schedule") {
+		t.Errorf("newer changes not said: %q", newer.Text())
+	}
+	if href := newer.Find("[data-testid=schedule-diff]").AttrOr("href", ""); href != page+"/diff?a=1&b=2" {
+		t.Errorf("diff link %q", href)
+	}
+	if staff.get(t, "/en/staff/catalogue").doc(t).Find(`[data-testid=entry][data-slug=azar-cross] [data-testid=schedule-newer]`).Length() != 1 {
+		t.Error("the list does not flag the changes left out of the schedule")
+	}
+
+	// On time, revision 1 goes out, not the later change.
+	due := time.Date(2026, 12, 1, 11, 0, 0, 0, time.UTC)
+	if n, err := ts.store.RunDueSchedules(ctx, due); n != 1 || err != nil {
+		t.Fatalf("ran %d, %v", n, err)
+	}
+	pub := ts.get(t, "/en/models/azar-cross")
+	if pub.StatusCode != http.StatusOK || !strings.Contains(pub.Body, "A city crossover") || strings.Contains(pub.Body, "Changed after scheduling") {
+		t.Errorf("public page after the scheduled publish: %d", pub.StatusCode)
+	}
+	if staff.get(t, page).doc(t).Find("[data-testid=unpublished]").Length() != 1 {
+		t.Error("the editor does not show the later change as unpublished")
+	}
+
+	// Scheduled again, edited again, and the edit included.
+	form = formOf(t, staff.get(t, page), "form[data-testid=schedule-form]")
+	form.Set("at", "2026-12-01T18:00")
+	if res := staff.post(t, page+"/schedule", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("schedule: %d", res.StatusCode)
+	}
+	v = formOf(t, staff.get(t, page), "form[data-testid=editor-form]")
+	v.Set("tagline-en", "Included in the schedule")
+	if res := staff.post(t, page, v); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", res.StatusCode)
+	}
+	include := formOf(t, staff.get(t, page), "[data-testid=schedule-newer] form")
+	if include.Get("rev") != "3" {
+		t.Fatalf("include sends revision %q", include.Get("rev"))
+	}
+	if res := staff.post(t, page+"/schedule", include); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != page+"?done=schedule_updated" {
+		t.Fatalf("include: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if n := auditCount(t, ts, "catalogue.schedule_updated"); n != 1 {
+		t.Errorf("catalogue.schedule_updated audited %d times", n)
+	}
+	doc = staff.get(t, page).doc(t)
+	if doc.Find("[data-testid=schedule]").AttrOr("data-rev", "") != "3" || doc.Find("[data-testid=schedule-newer]").Length() != 0 {
+		t.Errorf("after including: %q", doc.Find("[data-testid=schedules]").Text())
+	}
+	if n, err := ts.store.RunDueSchedules(ctx, time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)); n != 1 || err != nil {
+		t.Fatalf("ran %d, %v", n, err)
+	}
+	if !strings.Contains(ts.get(t, "/en/models/azar-cross").Body, "Included in the schedule") {
+		t.Error("the included change was not published")
+	}
+
+	// A schedule of revision 3 while revision 4 is published by hand says
+	// it will not be carried out.
+	form = formOf(t, staff.get(t, page), "form[data-testid=schedule-form]")
+	form.Set("at", "2026-12-02T10:00")
+	if res := staff.post(t, page+"/schedule", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("schedule: %d", res.StatusCode)
+	}
+	v = formOf(t, staff.get(t, page), "form[data-testid=editor-form]")
+	v.Set("tagline-en", "Published by hand")
+	if res := staff.post(t, page, v); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", res.StatusCode)
+	}
+	if res := act(t, staff, id, "publish", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("publish: %d", res.StatusCode)
+	}
+	if got := staff.get(t, page).doc(t).Find("[data-testid=schedule-superseded]").Text(); !strings.Contains(got, "Revision 4, newer than revision 3, is published already") {
+		t.Errorf("superseded schedule: %q", got)
+	}
+	if n, err := ts.store.RunDueSchedules(ctx, time.Date(2026, 12, 2, 7, 0, 0, 0, time.UTC)); n != 1 || err != nil {
+		t.Fatalf("ran %d, %v", n, err)
+	}
+	if !strings.Contains(ts.get(t, "/en/models/azar-cross").Body, "Published by hand") {
+		t.Error("the older scheduled revision replaced the newer published one")
+	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"regexp"
@@ -27,6 +28,10 @@ var specNotices = map[string]string{
 	"group_saved":   "pub.spec.done.group_saved",
 	"item_created":  "pub.spec.done.item_created",
 	"item_saved":    "pub.spec.done.item_saved",
+	// Deleting and restoring.
+	"group_deleted": "pub.spec.done.group_deleted",
+	"item_deleted":  "pub.spec.done.item_deleted",
+	"restored":      "pub.spec.done.restored",
 }
 
 // specFieldOrder are the specification forms' fields, in the order the
@@ -134,24 +139,37 @@ func specNameCells(t db.Texts) []views.SpecNameVM {
 	return out
 }
 
-// handleSpecList lists the specification groups with their items.
+// handleSpecList lists the specification groups with their items, and
+// the deleted ones.
 func (s *Server) handleSpecList(c echo.Context) error {
-	ctx := c.Request().Context()
-	groups, err := s.store.SpecGroups(ctx)
+	vm, err := s.specListVM(c)
 	if err != nil {
 		return err
 	}
-	vm := views.SpecListVM{NoticeID: specNotices[c.QueryParam("done")], NewGroupHref: specHref(c, "/groups/new")}
+	vm.NoticeID = specNotices[c.QueryParam("done")]
+	return render(c, http.StatusOK, views.SpecListPage(s.adminMeta(c, "pub.spec.title"), vm))
+}
+
+// specListVM builds the specifications page.
+func (s *Server) specListVM(c echo.Context) (views.SpecListVM, error) {
+	ctx := c.Request().Context()
+	groups, err := s.store.SpecGroups(ctx)
+	if err != nil {
+		return views.SpecListVM{}, err
+	}
+	vm := views.SpecListVM{NewGroupHref: specHref(c, "/groups/new")}
 	for _, g := range groups {
 		gv := views.SpecGroupRowVM{Code: g.Code, Name: pickTexts(g.Name, i18n.Lang(ctx)), SortOrder: g.SortOrder, Names: specNameCells(g.Name),
-			Href: specHref(c, "/groups/"+idString(g.ID)), NewItemHref: specHref(c, "/items/new?group="+idString(g.ID))}
+			Href: specHref(c, "/groups/"+idString(g.ID)), NewItemHref: specHref(c, "/items/new?group="+idString(g.ID)),
+			DeleteHref: specHref(c, "/groups/"+idString(g.ID)+"/delete")}
 		for _, it := range g.Items {
 			gv.Items = append(gv.Items, views.SpecItemRowVM{Code: it.Code, Kind: it.Kind, Unit: it.Unit, Decimals: it.Decimals,
-				SortOrder: it.SortOrder, Names: specNameCells(it.Name), Href: specHref(c, "/items/"+idString(it.ID))})
+				SortOrder: it.SortOrder, Names: specNameCells(it.Name), Href: specHref(c, "/items/"+idString(it.ID)),
+				DeleteHref: specHref(c, "/items/"+idString(it.ID)+"/delete")})
 		}
 		vm.Groups = append(vm.Groups, gv)
 	}
-	return render(c, http.StatusOK, views.SpecListPage(s.adminMeta(c, "pub.spec.title"), vm))
+	return vm, s.deletedSpecsVM(c, &vm)
 }
 
 // ---- The forms ----
@@ -160,11 +178,18 @@ func (s *Server) handleSpecList(c echo.Context) error {
 type specPage struct {
 	title  string
 	action string
-	// code and kind of an existing group or item: shown, not editable.
+	// code and kind of an existing group or item: shown, not editable;
+	// its version, which the form sends back (optimistic locking), and
+	// where to delete it.
 	code, kind string
+	version    int
+	deleteHref string
 	item       bool
 	errs       fieldErrors
-	status     int
+	// errorID is a problem of the whole form (changed or deleted
+	// meanwhile).
+	errorID string
+	status  int
 }
 
 func (s *Server) renderSpecForm(c echo.Context, st editorState, p specPage) error {
@@ -176,7 +201,7 @@ func (s *Server) renderSpecForm(c echo.Context, st editorState, p specPage) erro
 	}
 	vm := views.SpecFormVM{
 		Title: p.title, Action: p.action, CancelHref: specHref(c, ""), Item: p.item,
-		FixedCode: p.code, FixedKind: p.kind,
+		FixedCode: p.code, FixedKind: p.kind, Version: p.version, DeleteHref: p.deleteHref, ErrorID: p.errorID,
 		SortOrder: numField("sort_order", "pub.spec.field.sort_order", st.get("sort_order"), fe, true),
 		Names:     langRow(st, "pub.spec.field.name", "name-", true, false, maxNameLen, fe),
 		Errors:    errorSummary(fe, specFieldOrder, "", specFieldLabels),
@@ -252,12 +277,8 @@ func (s *Server) handleSpecGroupCreate(c echo.Context) error {
 	}
 	page := specPage{title: i18n.T(ctx, "pub.spec.group.new"), action: specHref(c, "/groups/new"), status: http.StatusUnprocessableEntity}
 	g, fe := parseSpecGroup(st, true)
-	if _, ok := fe["code"]; !ok {
-		if taken, err := s.store.SpecCodeTaken(ctx, "spec_groups", g.Code); err != nil {
-			return err
-		} else if taken {
-			fe.add("code", "pub.spec.error.code_taken")
-		}
+	if err := s.checkSpecCode(ctx, "spec_groups", g.Code, fe); err != nil {
+		return err
 	}
 	if len(fe) > 0 {
 		page.errs = fe
@@ -291,9 +312,43 @@ func (s *Server) handleSpecGroupShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if g.Deleted {
+		return echo.ErrNotFound
+	}
 	st := editorState{vals: map[string]string{"sort_order": strconv.Itoa(g.SortOrder)}}
 	namesState(st, g.Name)
-	return s.renderSpecForm(c, st, specPage{title: i18n.T(ctx, "pub.spec.group.edit", "Code", g.Code), action: specHref(c, "/groups/"+idString(id)), code: g.Code})
+	return s.renderSpecForm(c, st, s.groupPage(c, g))
+}
+
+func (s *Server) groupPage(c echo.Context, g db.SpecGroupEdit) specPage {
+	return specPage{title: i18n.T(c.Request().Context(), "pub.spec.group.edit", "Code", g.Code), action: specHref(c, "/groups/"+idString(g.ID)),
+		code: g.Code, version: g.Version, deleteHref: specHref(c, "/groups/"+idString(g.ID)+"/delete")}
+}
+
+// formVersion reads the version a form of an existing group or item was
+// made from (400 when missing or malformed).
+func formVersion(c echo.Context) (int, error) {
+	v, err := strconv.Atoi(c.FormValue("version"))
+	if err != nil || v < 1 {
+		return 0, echo.NewHTTPError(http.StatusBadRequest, "bad version")
+	}
+	return v, nil
+}
+
+// specSaveRefused re-shows a group's or item's form with the person's
+// text when someone else changed (409) or deleted (409) it meanwhile; the
+// form then carries the current version, so saving again keeps this text.
+func (s *Server) specSaveRefused(c echo.Context, st editorState, page specPage, err error) error {
+	switch {
+	case errors.Is(err, db.ErrConflict):
+		page.errorID = "pub.spec.error.conflict"
+	case errors.Is(err, db.ErrSpecDeleted):
+		page.errorID, page.deleteHref = "pub.spec.error.deleted", ""
+	default:
+		return err
+	}
+	page.status = http.StatusConflict
+	return s.renderSpecForm(c, st, page)
 }
 
 // handleSpecGroupSave renames or reorders a group.
@@ -311,19 +366,28 @@ func (s *Server) handleSpecGroupSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	version, err := formVersion(c)
+	if err != nil {
+		return err
+	}
 	g, fe := parseSpecGroup(st, false)
+	page := s.groupPage(c, old)
+	if old.Deleted {
+		return s.specSaveRefused(c, st, page, db.ErrSpecDeleted)
+	}
 	if len(fe) > 0 {
-		return s.renderSpecForm(c, st, specPage{title: i18n.T(ctx, "pub.spec.group.edit", "Code", old.Code), action: specHref(c, "/groups/"+idString(id)),
-			code: old.Code, errs: fe, status: http.StatusUnprocessableEntity})
+		page.version = version
+		page.errs, page.status = fe, http.StatusUnprocessableEntity
+		return s.renderSpecForm(c, st, page)
 	}
 	err = s.store.Tx(ctx, func(tx *db.Tx) error {
-		if err := tx.SaveSpecGroup(id, g.Name, g.SortOrder); err != nil {
+		if err := tx.SaveSpecGroup(id, version, g.Name, g.SortOrder); err != nil {
 			return err
 		}
 		return tx.Audit(s.auditEntry(c, "spec.group_saved", "spec_group", id, "code: "+old.Code))
 	})
 	if err != nil {
-		return err
+		return s.specSaveRefused(c, st, page, err)
 	}
 	return c.Redirect(http.StatusSeeOther, specHref(c, "?done=group_saved"))
 }
@@ -370,12 +434,8 @@ func (s *Server) handleSpecItemCreate(c echo.Context) error {
 	}
 	page := specPage{title: i18n.T(ctx, "pub.spec.item.new"), action: specHref(c, "/items/new"), item: true, status: http.StatusUnprocessableEntity}
 	it, fe := parseSpecItem(st, "", groups)
-	if _, ok := fe["code"]; !ok {
-		if taken, err := s.store.SpecCodeTaken(ctx, "spec_items", it.Code); err != nil {
-			return err
-		} else if taken {
-			fe.add("code", "pub.spec.error.code_taken")
-		}
+	if err := s.checkSpecCode(ctx, "spec_items", it.Code, fe); err != nil {
+		return err
 	}
 	if len(fe) > 0 {
 		page.errs = fe
@@ -412,7 +472,7 @@ func itemState(it db.SpecItemEdit) editorState {
 
 func (s *Server) itemPage(c echo.Context, it db.SpecItemEdit) specPage {
 	return specPage{title: i18n.T(c.Request().Context(), "pub.spec.item.edit", "Code", it.Code), action: specHref(c, "/items/"+idString(it.ID)),
-		code: it.Code, kind: it.Kind, item: true}
+		code: it.Code, kind: it.Kind, item: true, version: it.Version, deleteHref: specHref(c, "/items/"+idString(it.ID)+"/delete")}
 }
 
 // handleSpecItemShow shows an item's form.
@@ -424,6 +484,9 @@ func (s *Server) handleSpecItemShow(c echo.Context) error {
 	it, err := s.store.SpecItemByID(c.Request().Context(), id)
 	if err != nil {
 		return err
+	}
+	if it.Deleted {
+		return echo.ErrNotFound
 	}
 	return s.renderSpecForm(c, itemState(it), s.itemPage(c, it))
 }
@@ -448,10 +511,18 @@ func (s *Server) handleSpecItemSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	version, err := formVersion(c)
+	if err != nil {
+		return err
+	}
 	it, fe := parseSpecItem(st, old.Kind, groups)
-	it.ID, it.Code = id, old.Code
+	it.ID, it.Code, it.Version = id, old.Code, version
+	page := s.itemPage(c, old)
+	if old.Deleted {
+		return s.specSaveRefused(c, st, page, db.ErrSpecDeleted)
+	}
 	if len(fe) > 0 {
-		page := s.itemPage(c, old)
+		page.version = version
 		page.errs, page.status = fe, http.StatusUnprocessableEntity
 		return s.renderSpecForm(c, st, page)
 	}
@@ -461,8 +532,32 @@ func (s *Server) handleSpecItemSave(c echo.Context) error {
 		}
 		return tx.Audit(s.auditEntry(c, "spec.item_saved", "spec_item", id, "code: "+it.Code))
 	})
+	if errors.Is(err, db.ErrNotFound) {
+		// The chosen group was deleted meanwhile.
+		page.errs, page.status = fieldErrors{"group": "form.required"}, http.StatusUnprocessableEntity
+		page.version = version
+		return s.renderSpecForm(c, st, page)
+	}
 	if err != nil {
-		return err
+		return s.specSaveRefused(c, st, page, err)
 	}
 	return c.Redirect(http.StatusSeeOther, specHref(c, "?done=item_saved"))
+}
+
+// checkSpecCode flags a code another group or item has, or a deleted one
+// keeps (it can be restored instead).
+func (s *Server) checkSpecCode(ctx context.Context, table, code string, fe fieldErrors) error {
+	if _, bad := fe["code"]; bad {
+		return nil
+	}
+	taken, deleted, err := s.store.SpecCodeTaken(ctx, table, code)
+	switch {
+	case err != nil:
+		return err
+	case deleted:
+		fe.add("code", "pub.spec.error.code_deleted")
+	case taken:
+		fe.add("code", "pub.spec.error.code_taken")
+	}
+	return nil
 }
