@@ -411,9 +411,9 @@ func EditorListPage(m PageMeta, vm EditorListVM) templ.Component {
 					}
 					if it.Scheduled.Action == "publish" && !it.Scheduled.Live {
 						var templ_7745c5c3_Var23 string
-						templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "pub.schedule.of_rev", "N", it.Scheduled.Rev))
+						templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "pub.schedule.of_rev", "N", Int(ctx, it.Scheduled.Rev)))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/publishing.templ`, Line: 56, Col: 66}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/publishing.templ`, Line: 56, Col: 76}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
 						if templ_7745c5c3_Err != nil {
@@ -2315,9 +2315,9 @@ func EditorPage(m PageMeta, vm EditorVM) templ.Component {
 								}
 							} else {
 								var templ_7745c5c3_Var123 string
-								templ_7745c5c3_Var123, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "pub.schedule.of_rev", "N", sc.Rev))
+								templ_7745c5c3_Var123, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "pub.schedule.of_rev", "N", Int(ctx, sc.Rev)))
 								if templ_7745c5c3_Err != nil {
-									return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/publishing.templ`, Line: 305, Col: 55}
+									return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/publishing.templ`, Line: 305, Col: 65}
 								}
 								_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var123))
 								if templ_7745c5c3_Err != nil {
@@ -2395,9 +2395,9 @@ func EditorPage(m PageMeta, vm EditorVM) templ.Component {
 								return templ_7745c5c3_Err
 							}
 							var templ_7745c5c3_Var128 string
-							templ_7745c5c3_Var128, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "pub.schedule.superseded", "N", sc.Rev, "Live", sc.PublishedRev))
+							templ_7745c5c3_Var128, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "pub.schedule.superseded", "N", Int(ctx, sc.Rev), "Live", Int(ctx, sc.PublishedRev)))
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/publishing.templ`, Line: 316, Col: 84}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/publishing.templ`, Line: 316, Col: 104}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var128))
 							if templ_7745c5c3_Err != nil {
@@ -2427,9 +2427,9 @@ func EditorPage(m PageMeta, vm EditorVM) templ.Component {
 								return templ_7745c5c3_Err
 							}
 							var templ_7745c5c3_Var130 string
-							templ_7745c5c3_Var130, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "pub.schedule.newer", "N", sc.Rev, "Draft", sc.DraftRev))
+							templ_7745c5c3_Var130, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "pub.schedule.newer", "N", Int(ctx, sc.Rev), "Draft", Int(ctx, sc.DraftRev)))
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/publishing.templ`, Line: 323, Col: 77}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/publishing.templ`, Line: 323, Col: 97}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var130))
 							if templ_7745c5c3_Err != nil {
@@ -2513,9 +2513,9 @@ func EditorPage(m PageMeta, vm EditorVM) templ.Component {
 								return templ_7745c5c3_Err
 							}
 							var templ_7745c5c3_Var136 string
-							templ_7745c5c3_Var136, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "pub.schedule.include", "N", sc.DraftRev))
+							templ_7745c5c3_Var136, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "pub.schedule.include", "Draft", Int(ctx, sc.DraftRev)))
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/publishing.templ`, Line: 330, Col: 140}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/publishing.templ`, Line: 330, Col: 154}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var136))
 							if templ_7745c5c3_Err != nil {
@@ -2598,9 +2598,9 @@ func EditorPage(m PageMeta, vm EditorVM) templ.Component {
 					}
 				} else {
 					var templ_7745c5c3_Var140 string
-					templ_7745c5c3_Var140, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "pub.schedule.form_rev", "N", vm.Rev))
+					templ_7745c5c3_Var140, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "pub.schedule.form_rev", "N", Int(ctx, vm.Rev)))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/publishing.templ`, Line: 347, Col: 54}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/publishing.templ`, Line: 347, Col: 64}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var140))
 					if templ_7745c5c3_Err != nil {

@@ -751,8 +751,17 @@ func TestScheduledPublishKeepsTheRevisionShown(t *testing.T) {
 	if !strings.Contains(newer.Text(), "the changes up to revision 2 will not be published by this schedule") {
 		t.Errorf("newer changes not said: %q", newer.Text())
 	}
+	if got := strings.TrimSpace(newer.Find("[data-testid=schedule-include]").Text()); got != "Publish revision 2 instead" {
+		t.Errorf("include button %q", got)
+	}
 	if href := newer.Find("[data-testid=schedule-diff]").AttrOr("href", ""); href != page+"/diff?a=1&b=2" {
 		t.Errorf("diff link %q", href)
+	}
+	for _, lang := range []string{"ru", "en", "fa"} {
+		body := staff.get(t, strings.Replace(page, "/en/", "/"+lang+"/", 1)).Body
+		if strings.Contains(body, "no value") {
+			t.Errorf("%s: a message lacks a parameter", lang)
+		}
 	}
 	if staff.get(t, "/en/staff/catalogue").doc(t).Find(`[data-testid=entry][data-slug=azar-cross] [data-testid=schedule-newer]`).Length() != 1 {
 		t.Error("the list does not flag the changes left out of the schedule")

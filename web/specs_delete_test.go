@@ -113,6 +113,11 @@ func TestSpecItemDeleteAsksFirstAndRestores(t *testing.T) {
 	if got := strings.TrimSpace(doc.Find("[data-testid=confirm-delete]").Text()); got != "Delete the item" {
 		t.Errorf("button %q", got)
 	}
+	for _, lang := range []string{"ru", "fa"} {
+		if body := staff.get(t, strings.Replace(confirm, "/en/", "/"+lang+"/", 1)).Body; strings.Contains(body, "no value") {
+			t.Errorf("%s: a message lacks a parameter", lang)
+		}
+	}
 	if ru := staff.get(t, strings.Replace(confirm, "/en/", "/ru/", 1)).doc(t); !strings.Contains(ru.Text(), fmt.Sprintf("Значения есть в %d записях каталога", len(withSunroof))) &&
 		!strings.Contains(ru.Text(), fmt.Sprintf("Значения есть в %d записи каталога", len(withSunroof))) {
 		t.Errorf("Russian page does not count the entries: %q", ru.Find("[data-testid=spec-delete]").Text())
@@ -299,6 +304,9 @@ func TestSpecGroupDeleteAsksWithItems(t *testing.T) {
 		}
 		if doc.Find("[data-testid=no-entries]").Length() != 1 {
 			t.Errorf("%s: no word that no entry loses values", c.lang)
+		}
+		if strings.Contains(doc.Text(), "no value") {
+			t.Errorf("%s: a message lacks a parameter", c.lang)
 		}
 	}
 	page := fmt.Sprintf("/en/staff/specs/groups/%d/delete", empty)
