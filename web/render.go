@@ -56,27 +56,16 @@ func render(c echo.Context, status int, component templ.Component) error {
 	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, body)
 }
 
-// renderShared renders a page whose main content is the same for everyone
-// of the viewer's role: the content is kept rendered, by language, role
-// and key, until the next publish, and only the layout around it (who is
-// logged in, the form tokens) is made for each request. key must name
-// everything else the content depends on; content must not show anything
-// personal.
-func (s *Server) renderShared(c echo.Context, meta views.PageMeta, key string, content func() (templ.Component, error)) error {
-	return s.renderSharedAt(c, meta, s.store.ContentVersion(), key, content, nil)
-}
-
-// renderSharedWith is renderShared with a part made for each request (or
-// kept by its own key) after the shared content: the offers block of a
-// model page depends on the viewer's currency as well as their role.
-func (s *Server) renderSharedWith(c echo.Context, meta views.PageMeta, key string, content func() (templ.Component, error), after templ.Component) error {
-	return s.renderSharedAt(c, meta, s.store.ContentVersion(), key, content, after)
-}
-
-// renderSharedAt is renderSharedWith for content made under stamp (the
-// content version, or a model's stamp for a page showing that model
-// alone), read by the handler before it read what content shows: what is
-// kept retires when that stamp moves on.
+// renderSharedAt renders a page whose main content is the same for
+// everyone of the viewer's role: the content is kept rendered, by language,
+// role and key, under stamp (the content version, or a model's stamp for a
+// page showing that model alone), which the handler read before it read
+// what content shows; it retires when that stamp moves on. Only the layout
+// around it (who is logged in, the form tokens) is made for each request,
+// with after (when not nil), a part made for each request or kept by its
+// own key: the offers block of a model page depends on the viewer's
+// currency as well as their role. key must name everything else the
+// content depends on; content must not show anything personal.
 func (s *Server) renderSharedAt(c echo.Context, meta views.PageMeta, stamp int64, key string, content func() (templ.Component, error), after templ.Component) error {
 	ctx := c.Request().Context()
 	role := "visitor"
