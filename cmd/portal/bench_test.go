@@ -199,7 +199,8 @@ func measurePublicPages(b *testing.B, window time.Duration) publicPagesFigures {
 	}
 
 	// Again, while a staff member publishes a change every second: each
-	// publish retires every cached page, which must be made again.
+	// publish retires the published model's page (model-0001, one of the
+	// 50) and the pages listing models, which must be made again.
 	stopPub := startPublisher(ctx, b, base, path)
 	pubTargets := []struct {
 		name string
