@@ -131,6 +131,9 @@ func NewStore(ctx context.Context, d *DB) (*Store, error) {
 		return nil, fmt.Errorf("store: content version: %w", err)
 	}
 	s.version.Store(v)
+	if err := s.rebuildSearchIfAsked(ctx); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

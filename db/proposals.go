@@ -182,8 +182,7 @@ func (s *Store) ListVisibleProposals(ctx context.Context, v Viewer, page, perPag
 	if page < 1 {
 		page = 1
 	}
-	const where = `WHERE ? OR p.visibility = 'public' OR (? AND p.visibility = 'members')
-			OR EXISTS (SELECT 1 FROM proposal_participants sp WHERE sp.proposal_id = p.id AND sp.user_id = ?)`
+	const where = `WHERE ` + proposalTeaserVisible
 	var total int
 	if err := s.queryRow(ctx, `SELECT count(*) FROM proposals p `+where, v.Staff(), v.Member(), v.ID).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count proposals: %w", err)
@@ -375,7 +374,7 @@ func (t *Tx) CreateProposal(in ProposalInput, actor User, now time.Time) (int64,
 	if _, err := t.AppendEvent(Event{ProposalID: id, Kind: "created", At: now, ActorID: actor.ID, ActorName: actor.FullName, ToStage: "new"}); err != nil {
 		return 0, err
 	}
-	return id, nil
+	return id, t.indexProposal(id)
 }
 
 // UpdateProposal changes a proposal's description against the version
@@ -397,7 +396,7 @@ func (t *Tx) UpdateProposal(id, version int64, in ProposalInput, now time.Time) 
 	if n, _ := res.RowsAffected(); n == 0 {
 		return t.conflictOrMissing(id)
 	}
-	return nil
+	return t.indexProposal(id)
 }
 
 func (t *Tx) conflictOrMissing(id int64) error {
@@ -450,6 +449,12 @@ func (t *Tx) MoveStage(m StageMove) (Event, error) {
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return Event{}, t.conflictOrMissing(m.ProposalID)
+	}
+	if m.SetNextSteps {
+		// The next step is among the details the index holds.
+		if err := t.indexProposal(m.ProposalID); err != nil {
+			return Event{}, err
+		}
 	}
 	e := Event{ProposalID: m.ProposalID, Kind: "stage", At: m.At, ActorID: m.Actor.ID, ActorName: m.Actor.FullName,
 		FromStage: m.FromStage, ToStage: m.ToStage}

@@ -40,6 +40,8 @@ type Tx struct {
 	// inquiriesChanged is set when it changed submitted inquiries, which
 	// moves the inquiries version on after the commit.
 	inquiriesChanged bool
+	// search writes the search index's documents in the transaction.
+	search *searchWriter
 }
 
 // Tx runs fn in one writer transaction (BEGIN IMMEDIATE) and commits it
