@@ -469,15 +469,16 @@ func (q Query) snippet(text string, maxRunes int) ([]Part, bool) {
 	}
 	from, to := 0, len(text)
 	if maxRunes > 0 && utf8.RuneCountInString(text) > maxRunes {
-		// A window of maxRunes starting a few words before the first find.
-		startWord := 0
-		if first > 3 {
-			startWord = first - 3
-		}
-		if len(ws) > 0 {
-			from = ws[startWord].start
-			if startWord == 0 {
-				from = 0
+		// A window of maxRunes from the start when the first find is well
+		// inside it; else starting a few words before the find, at a space.
+		if first > 3 && utf8.RuneCountInString(text[:ws[first].end]) > maxRunes*3/4 {
+			from = ws[first-3].start
+			for from > 0 {
+				r, size := utf8.DecodeLastRuneInString(text[:from])
+				if unicode.IsSpace(r) {
+					break
+				}
+				from -= size
 			}
 		}
 		to = from

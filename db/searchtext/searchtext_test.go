@@ -166,6 +166,8 @@ func TestHighlightAndSnippet(t *testing.T) {
 		{"nothing found", "тара ", "Rira crossover", 0, "Rira crossover", false},
 		{"window around the find", "дилер ", "Один два три четыре пять шесть семь восемь девять дилер десять одиннадцать двенадцать", 40,
 			"… семь восемь девять [дилер] десять …", true},
+		{"find near the start keeps the start", "crossover ", "Iran Khodro's new urban crossover with a turbo engine and more words after it", 60,
+			"Iran Khodro's new urban [crossover] with a turbo engine and …", true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
