@@ -171,6 +171,13 @@ func (s *Store) ProposalFor(ctx context.Context, v Viewer, id int64) (Proposal, 
 	return p, nil
 }
 
+// proposalTeaserVisible (on alias p; arguments: staff, member, viewer id)
+// is whether the viewer sees a proposal's teaser: public ones everyone,
+// members-only ones approved members, and those they take part in; staff
+// all. Search applies the same rule to its documents (searchAccess).
+const proposalTeaserVisible = `(? OR p.visibility = 'public' OR (? AND p.visibility = 'members')
+		OR EXISTS (SELECT 1 FROM proposal_participants sp WHERE sp.proposal_id = p.id AND sp.user_id = ?))`
+
 // ListVisibleProposals returns a page of the proposals whose teaser the
 // viewer may see: public ones for everyone, members-only ones for approved
 // members, and those the viewer takes part in; staff see all. Newest

@@ -42,13 +42,22 @@ var groupKinds = map[string][2]int64{
 	"inquiries": {kindInquiry, kindInquiry},
 }
 
-func docID(kind, ref int64, level int) int64 { return kind<<40 | ref<<2 | int64(level) }
+// docID is a document's id: kind << 40 | object id << 4 | visibility << 2
+// | level. visibility is a proposal's (0 public, 1 members, 2 private),
+// kept in the id so the access rule reads it without a join.
+func docID(kind, ref int64, vis, level int) int64 {
+	return kind<<40 | ref<<4 | int64(vis)<<2 | int64(level)
+}
+
+// proposalVis codes a proposal's visibility for its documents' ids.
+var proposalVis = map[string]int{"public": 0, "members": 1, "private": 2}
 
 // searchDoc is one document of the index: what is shown of an object and
 // what is indexed of it.
 type searchDoc struct {
 	kind  int64
 	ref   int64
+	vis   int
 	level int
 	path  string
 	sub   string
@@ -95,7 +104,7 @@ func (w *searchWriter) put(d searchDoc) error {
 			return fmt.Errorf("store: search index: %w", err)
 		}
 	}
-	id := docID(d.kind, d.ref, d.level)
+	id := docID(d.kind, d.ref, d.vis, d.level)
 	if _, err := w.insDoc.ExecContext(w.ctx, id, kindNames[d.kind], d.ref, d.level, d.path, d.sub, d.title.RU, d.title.EN, d.title.FA,
 		d.body.RU, d.body.EN, d.body.FA, d.extra); err != nil {
 		return fmt.Errorf("store: search index %s %d: %w", kindNames[d.kind], d.ref, err)
@@ -204,20 +213,21 @@ var searchSources = []searchSource{
 			return []searchDoc{d}, nil
 		}},
 	{kind: kindProposal, table: "proposals", alias: "p",
-		query: `SELECT p.id, p.title_ru, p.title_en, p.title_fa, p.summary_ru, p.summary_en, p.summary_fa, p.region, p.models, p.key_terms, p.next_step
-			FROM proposals p WHERE %s`,
+		query: `SELECT p.id, p.visibility, p.title_ru, p.title_en, p.title_fa, p.summary_ru, p.summary_en, p.summary_fa, p.region, p.models,
+			p.key_terms, p.next_step FROM proposals p WHERE %s`,
 		docs: func(r rowScanner) ([]searchDoc, error) {
 			var id int64
 			var title, summary L10n
-			var region, models, terms, next string
-			if err := r.Scan(&id, &title.RU, &title.EN, &title.FA, &summary.RU, &summary.EN, &summary.FA, &region, &models, &terms, &next); err != nil {
+			var visibility, region, models, terms, next string
+			if err := r.Scan(&id, &visibility, &title.RU, &title.EN, &title.FA, &summary.RU, &summary.EN, &summary.FA, &region, &models, &terms, &next); err != nil {
 				return nil, err
 			}
 			path := "/proposals/" + fmt.Sprint(id)
+			vis := proposalVis[visibility]
 			return []searchDoc{
-				{kind: kindProposal, ref: id, level: levelTeaser, path: path, title: title},
-				{kind: kindProposal, ref: id, level: levelSummary, path: path, title: title, body: summary},
-				{kind: kindProposal, ref: id, level: levelDetails, path: path, title: title, body: summary,
+				{kind: kindProposal, ref: id, vis: vis, level: levelTeaser, path: path, title: title},
+				{kind: kindProposal, ref: id, vis: vis, level: levelSummary, path: path, title: title, body: summary},
+				{kind: kindProposal, ref: id, vis: vis, level: levelDetails, path: path, title: title, body: summary,
 					extra: joinText(" · ", region, models, terms, next), names: []string{models}},
 			}, nil
 		}},
@@ -405,7 +415,9 @@ type SearchHit struct {
 type SearchGroup struct {
 	Name  string
 	Count int
-	Hits  []SearchHit
+	// Capped is set when there may be more than Count results.
+	Capped bool
+	Hits   []SearchHit
 }
 
 // SearchParams is a search: the query, the page's language (whose texts
@@ -431,23 +443,6 @@ func maxKind(v Viewer) int64 {
 	return kindProposal
 }
 
-// Proposal access rules, shared by the proposal lists and search.
-const (
-	// proposalTeaserVisible (on alias p; arguments: staff, member, viewer
-	// id) is whether the viewer sees a proposal's teaser: public ones
-	// everyone, members-only ones approved members, and those they take
-	// part in; staff all.
-	proposalTeaserVisible = `(? OR p.visibility = 'public' OR (? AND p.visibility = 'members')
-			OR EXISTS (SELECT 1 FROM proposal_participants sp WHERE sp.proposal_id = p.id AND sp.user_id = ?))`
-	// proposalOpen (arguments: staff, viewer id) is whether the viewer
-	// sees a proposal's details: staff, and participants who accepted its
-	// current NDA text.
-	proposalOpen = `(? OR EXISTS (SELECT 1 FROM proposal_participants sp JOIN nda_acceptances na ON na.proposal_id = sp.proposal_id
-			AND na.user_id = sp.user_id WHERE sp.proposal_id = p.id AND sp.user_id = ? AND na.nda_version = p.nda_version))`
-)
-
-func teaserArgs(v Viewer) []any { return []any{v.Staff(), v.Member(), v.ID} }
-
 // searchWeights are the bm25 weights of the index columns (t_ru, t_en,
 // t_fa, b_ru, b_en, b_fa, t, x) for a page language: its own titles and
 // texts weigh most.
@@ -461,30 +456,65 @@ func searchWeights(lang string) []any {
 	return w
 }
 
-// searchQuery finds the documents matching the query among the kinds in
-// an id range, keeps those the viewer may open (for a proposal: the one
-// level they may see), ranks each group by bm25 (models before trims),
-// and returns a window of each group's ranking with the group's count.
-const searchQuery = `WITH hits AS (
-	SELECT rowid AS id, bm25(search_fts, ?, ?, ?, ?, ?, ?, ?, ?) AS score
-	FROM search_fts WHERE search_fts MATCH ? AND rowid >= ? AND rowid < ?
-), ok AS (
-	SELECT h.id, h.score, h.id >> 40 AS kind, CASE h.id >> 40 WHEN 2 THEN 1 ELSE h.id >> 40 END AS grp FROM hits h
-	WHERE h.id >> 40 <> 4 OR EXISTS (SELECT 1 FROM proposals p WHERE p.id = (h.id & 1099511627775) >> 2
-		AND (h.id & 3) = CASE WHEN ` + proposalOpen + ` THEN 2 WHEN ` + proposalTeaserVisible + ` THEN ? ELSE -1 END)
-), ranked AS (
-	SELECT id, grp, row_number() OVER (PARTITION BY grp ORDER BY kind, score, id) AS rn, count(*) OVER (PARTITION BY grp) AS n FROM ok
+// SearchCandidates bounds a search's work, so a word found in most
+// documents costs about what a rare one does: of a group's matching
+// documents the viewer may open, the newest this many are ranked and
+// counted; a group with more reads "more than 300".
+const SearchCandidates = 300
+
+// searchAccess (on the FTS rowid; arguments: staff, viewer id, viewer id,
+// member level, member level, member) keeps the documents the viewer may
+// open: every document of a kind other than proposals (the kinds are
+// bounded by the id range), and of each proposal the one level they may
+// see. It is the proposals' rule (proposalTeaserVisible, and details past
+// the NDA as in ProposalFor) over the visibility kept in the id: staff
+// and participants who accepted the current NDA text see details; other
+// participants, and anyone for a public proposal, or an approved member
+// for a members-only one, the teaser (visitors) or the summary (members).
+// The participant sets are read once per query.
+const searchAccess = `((rowid >> 40) <> 4 OR CASE
+		WHEN ? THEN (rowid & 3) = 2
+		WHEN ((rowid >> 4) & 68719476735) IN (SELECT sp.proposal_id FROM proposal_participants sp
+			JOIN proposals sx ON sx.id = sp.proposal_id
+			JOIN nda_acceptances na ON na.proposal_id = sp.proposal_id AND na.user_id = sp.user_id AND na.nda_version = sx.nda_version
+			WHERE sp.user_id = ?) THEN (rowid & 3) = 2
+		WHEN ((rowid >> 4) & 68719476735) IN (SELECT proposal_id FROM proposal_participants WHERE user_id = ?) THEN (rowid & 3) = ?
+		ELSE (rowid & 3) = ? AND (((rowid >> 2) & 3) = 0 OR (? AND ((rowid >> 2) & 3) = 1))
+	END)`
+
+// The same rule where it reduces to arithmetic on the id: a visitor
+// takes part in nothing and sees public teasers; staff see details.
+const (
+	searchAccessVisitor = `((rowid >> 40) <> 4 OR (rowid & 15) = 0)`
+	searchAccessStaff   = `((rowid >> 40) <> 4 OR (rowid & 3) = 2)`
 )
-SELECT r.grp, r.n, d.kind, d.ref_id, d.level, d.path, d.sub, d.title_ru, d.title_en, d.title_fa, d.body_ru, d.body_en, d.body_fa, d.extra,
+
+// searchGroupQuery ranks one group's candidates: the newest matching
+// documents the viewer may open (at most SearchCandidates), by bm25 with
+// the page language's columns weighing most (models before trims), and
+// returns a window of them with their texts and how many candidates
+// there were. %s is the access rule.
+const searchGroupQuery = `SELECT r.n, d.kind, d.ref_id, d.level, d.path, d.sub, d.title_ru, d.title_en, d.title_fa, d.body_ru, d.body_en, d.body_fa, d.extra,
 	d.kind = 'proposal' AND (? OR EXISTS (SELECT 1 FROM proposal_participants pp WHERE pp.proposal_id = d.ref_id AND pp.user_id = ?))
-FROM ranked r JOIN search_docs d ON d.id = r.id
-WHERE r.rn > ? AND r.rn <= ? ORDER BY r.grp, r.rn`
+FROM (SELECT id, score, count(*) OVER () AS n FROM (
+		SELECT rowid AS id, bm25(search_fts, ?, ?, ?, ?, ?, ?, ?, ?) AS score FROM search_fts
+		WHERE search_fts MATCH ? AND rowid >= ? AND rowid < ? AND %s
+		ORDER BY rowid DESC LIMIT ?)
+	ORDER BY id >> 40, score, id LIMIT ? OFFSET ?) r
+JOIN search_docs d ON d.id = r.id ORDER BY r.id >> 40, r.score, r.id`
+
+var (
+	searchGroupVisitor = fmt.Sprintf(searchGroupQuery, searchAccessVisitor)
+	searchGroupStaff   = fmt.Sprintf(searchGroupQuery, searchAccessStaff)
+	searchGroupMember  = fmt.Sprintf(searchGroupQuery, searchAccess)
+)
 
 // Search runs a query for the viewer: every group they may see with its
 // count and its first results (or one group's page), ranked by relevance
 // with the page's language first. Only what the viewer may open is
-// matched, counted or returned: the filter is in the query, before the
-// counts and the limit.
+// matched, counted or returned: the access rule is in the query, before
+// the count and the limits. A group's count stops at SearchCandidates
+// (Capped).
 func (s *Store) Search(ctx context.Context, v Viewer, p SearchParams) ([]SearchGroup, error) {
 	if p.Query.Empty() {
 		return nil, nil
@@ -492,67 +522,59 @@ func (s *Store) Search(ctx context.Context, v Viewer, p SearchParams) ([]SearchG
 	if p.Limit <= 0 {
 		p.Limit = 5
 	}
-	lo, hi := int64(kindModel), maxKind(v)
+	groups := SearchGroups
 	if p.Group != "" {
-		k, ok := groupKinds[p.Group]
-		if !ok {
+		if _, ok := groupKinds[p.Group]; !ok {
 			return nil, nil
 		}
-		lo, hi = k[0], min(k[1], hi)
-		if lo > hi {
-			return nil, nil
+		groups = []string{p.Group}
+	}
+	q, access := searchGroupMember, []any{false, v.ID, v.ID, 1, 1, true}
+	switch {
+	case v.Staff():
+		q, access = searchGroupStaff, nil
+	case !v.Member():
+		q, access = searchGroupVisitor, nil
+	}
+	match := p.Query.Match()
+	weights := searchWeights(p.Lang)
+	var out []SearchGroup
+	for _, name := range groups {
+		k := groupKinds[name]
+		if k[0] > maxKind(v) {
+			continue
 		}
-	}
-	member := 0
-	if v.Member() {
-		member = 1
-	}
-	args := append(searchWeights(p.Lang), p.Query.Match(), lo<<40, (hi+1)<<40, v.Staff(), v.ID)
-	args = append(args, teaserArgs(v)...)
-	args = append(args, member, v.Staff(), v.ID, p.Offset, p.Offset+p.Limit)
-	rows, err := s.query(ctx, searchQuery, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: search: %w", err)
-	}
-	defer rows.Close()
-	byGroup := map[int64]*SearchGroup{}
-	var order []int64
-	for rows.Next() {
-		var grp int64
-		var n int
-		var h SearchHit
-		if err := rows.Scan(&grp, &n, &h.Kind, &h.RefID, &h.Level, &h.Path, &h.Sub, &h.Title.RU, &h.Title.EN, &h.Title.FA,
-			&h.Body.RU, &h.Body.EN, &h.Body.FA, &h.Extra, &h.Opens); err != nil {
-			return nil, fmt.Errorf("store: search: %w", err)
+		args := append([]any{v.Staff(), v.ID}, weights...)
+		args = append(append(args, match, k[0]<<40, (k[1]+1)<<40), access...)
+		args = append(args, SearchCandidates, p.Limit, p.Offset)
+		g, err := s.searchGroup(ctx, q, name, args)
+		if err != nil {
+			return nil, err
 		}
-		h.Neutral = h.Kind == "inquiry"
-		g, ok := byGroup[grp]
-		if !ok {
-			g = &SearchGroup{Name: groupName(grp), Count: n}
-			byGroup[grp] = g
-			order = append(order, grp)
+		if len(g.Hits) == 0 {
+			continue
 		}
-		g.Hits = append(g.Hits, h)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: search: %w", err)
-	}
-	out := make([]SearchGroup, 0, len(order))
-	for _, name := range SearchGroups {
-		for _, grp := range order {
-			if byGroup[grp].Name == name {
-				out = append(out, *byGroup[grp])
-			}
-		}
+		g.Capped = g.Count >= SearchCandidates
+		out = append(out, g)
 	}
 	return out, nil
 }
 
-func groupName(grp int64) string {
-	for name, k := range groupKinds {
-		if k[0] == grp {
-			return name
-		}
+func (s *Store) searchGroup(ctx context.Context, q, name string, args []any) (SearchGroup, error) {
+	g := SearchGroup{Name: name}
+	rows, err := s.query(ctx, q, args...)
+	if err != nil {
+		return g, fmt.Errorf("store: search %s: %w", name, err)
 	}
-	return ""
+	defer rows.Close()
+	for rows.Next() {
+		var h SearchHit
+		if err := rows.Scan(&g.Count, &h.Kind, &h.RefID, &h.Level, &h.Path, &h.Sub, &h.Title.RU, &h.Title.EN, &h.Title.FA,
+			&h.Body.RU, &h.Body.EN, &h.Body.FA, &h.Extra, &h.Opens); err != nil {
+			return g, fmt.Errorf("store: search %s: %w", name, err)
+		}
+		h.Neutral = h.Kind == "inquiry"
+		g.Hits = append(g.Hits, h)
+	}
+	return g, rows.Err()
 }

@@ -14,6 +14,9 @@ type SearchVM struct {
 	// is shown.
 	Searched bool
 	Total    int
+	// Capped is set when a group's count stopped at its cap: the total
+	// is a lower bound.
+	Capped bool
 	Groups   []SearchGroupVM
 	// Group is set when one group is paged through; AllHref leads back.
 	Group      string
@@ -23,9 +26,10 @@ type SearchVM struct {
 
 // SearchGroupVM is one kind of results with its count.
 type SearchGroupVM struct {
-	Name  string
-	Count int
-	Hits  []SearchHitVM
+	Name   string
+	Count  int
+	Capped bool
+	Hits   []SearchHitVM
 	// MoreHref pages through the whole group, when it has more.
 	MoreHref string
 }

@@ -78,8 +78,9 @@ func (s *Server) handleSearch(c echo.Context) error {
 	vm.Searched = true
 	base := i18n.Href(ctx, "/search") + "?q=" + url.QueryEscape(vm.Query)
 	for _, g := range groups {
-		gv := views.SearchGroupVM{Name: g.Name, Count: g.Count}
+		gv := views.SearchGroupVM{Name: g.Name, Count: g.Count, Capped: g.Capped}
 		vm.Total += g.Count
+		vm.Capped = vm.Capped || g.Capped
 		for _, h := range g.Hits {
 			gv.Hits = append(gv.Hits, s.searchHitVM(c, q, v, h))
 		}
@@ -92,7 +93,8 @@ func (s *Server) handleSearch(c echo.Context) error {
 		vm.Group, vm.AllHref = group, base
 		pages := 1
 		if len(groups) == 1 {
-			pages = max(1, (groups[0].Count+searchPerPage-1)/searchPerPage)
+			// Ranked are at most db.SearchCandidates of a group.
+			pages = max(1, (min(groups[0].Count, db.SearchCandidates)+searchPerPage-1)/searchPerPage)
 		}
 		if page > pages {
 			return echo.ErrNotFound
