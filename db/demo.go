@@ -139,6 +139,7 @@ func (s *Store) loadCatalogue(ctx context.Context, models []catalogueModel) (boo
 		return false, err
 	}
 	if loaded {
+		s.searchVersion.Add(1)
 		if err := s.reloadVersion(ctx); err != nil {
 			return true, err
 		}

@@ -340,6 +340,7 @@ func (w *searchWriter) rebuild() error {
 // RebuildSearch makes the whole search index again from the content, in
 // one transaction.
 func (s *Store) RebuildSearch(ctx context.Context) error {
+	defer s.searchVersion.Add(1)
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		w := newSearchWriter(ctx, tx)
 		defer w.close()
@@ -522,6 +523,55 @@ func (s *Store) Search(ctx context.Context, v Viewer, p SearchParams) ([]SearchG
 	if p.Limit <= 0 {
 		p.Limit = 5
 	}
+	// Results are kept per viewer class (visitors, staff, each member),
+	// language, group and page until the index or access changes; the
+	// version is read first, so results read meanwhile are never filed
+	// under a newer one.
+	version := s.searchVersion.Load()
+	who := "v"
+	switch {
+	case v.Staff():
+		who = "s"
+	case v.Member():
+		who = fmt.Sprintf("m%d", v.ID)
+	}
+	key := fmt.Sprintf("%s|%s|%s|%d|%d|%s", who, p.Lang, p.Group, p.Offset, p.Limit, p.Query.Match())
+	s.searchMu.Lock()
+	if gs, ok := s.searches[key]; ok && s.searchesAt == version {
+		s.searchMu.Unlock()
+		return gs, nil
+	}
+	s.searchMu.Unlock()
+	gs, err := s.search(ctx, v, p)
+	if err != nil {
+		return nil, err
+	}
+	s.searchMu.Lock()
+	if s.searches == nil || s.searchesAt != version || len(s.searches) >= 4096 {
+		if version >= s.searchesAt {
+			s.searches, s.searchesAt = map[string][]SearchGroup{}, version
+		}
+	}
+	if s.searchesAt == version {
+		s.searches[key] = gs
+	}
+	s.searchMu.Unlock()
+	return gs, nil
+}
+
+// SearchUncached is Search without the results kept in memory, for
+// measuring the queries themselves.
+func (s *Store) SearchUncached(ctx context.Context, v Viewer, p SearchParams) ([]SearchGroup, error) {
+	if p.Query.Empty() {
+		return nil, nil
+	}
+	if p.Limit <= 0 {
+		p.Limit = 5
+	}
+	return s.search(ctx, v, p)
+}
+
+func (s *Store) search(ctx context.Context, v Viewer, p SearchParams) ([]SearchGroup, error) {
 	groups := SearchGroups
 	if p.Group != "" {
 		if _, ok := groupKinds[p.Group]; !ok {
