@@ -17,7 +17,7 @@ type SearchVM struct {
 	// Capped is set when a group's count stopped at its cap: the total
 	// is a lower bound.
 	Capped bool
-	Groups   []SearchGroupVM
+	Groups []SearchGroupVM
 	// Group is set when one group is paged through; AllHref leads back.
 	Group      string
 	AllHref    string

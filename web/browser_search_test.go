@@ -39,7 +39,7 @@ func TestBrowserSearch(t *testing.T) {
 	partner := createUser(t, ts, "search-partner@example.com", "partner", "active")
 	err := ts.store.Tx(context.Background(), func(tx *db.Tx) error {
 		if _, err := tx.CreateProposal(db.ProposalInput{Kind: "distribution", Market: "ru", Visibility: "public", Currency: "RUB",
-			Title:   db.L10n{RU: "Дистрибуция кроссовера Rira в Поволжье", EN: "Rira crossover distribution in the Volga region", FA: "توزیع کراس‌اوور ریرا در منطقه ولگا"},
+			Title:   db.L10n{RU: "Дистрибуция кроссовера Rira в Поволжье", EN: "Rira crossover distribution in the Volga region", FA: "توزیع کراس\u200cاوور ریرا در منطقه ولگا"},
 			Summary: db.L10n{RU: "Дилерская сеть из 20 центров", EN: "A network of 20 dealerships", FA: "شبکه ۲۰ نمایندگی"}}, staff, time.Now()); err != nil {
 			return err
 		}

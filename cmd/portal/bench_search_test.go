@@ -48,7 +48,7 @@ var (
 		crossover crossovers sedan sedans investment investments region regional logistics localisation kits price prices volume
 		contract customs market Moscow Kazan Samara Kaluga Rira Tara Samand Dena Plus Soren Runna training staff credit leasing
 		financing export import terms stage stages centre centres site sites`)
-	benchWordsFA = strings.Fields(`خودرو خودروها نمایندگی نمایندگی‌ها قطعات یدکی خدمات گارانتی مونتاژ سرمایه‌گذاری کارخانه توزیع
+	benchWordsFA = strings.Fields(`خودرو خودروها نمایندگی نمایندگی ها قطعات یدکی خدمات گارانتی مونتاژ سرمایه گذاری کارخانه توزیع
 		قرارداد قیمت حجم گمرک شبکه منطقه روسیه مسکو تحویل ریرا تارا سمند دنا پلاس سورن رانا آموزش اعتبار لیزینگ صادرات واردات
 		شرایط مرحله مرکز مراکز`)
 	benchFirstNames = strings.Fields(`Иван Ирина Алексей Мария Дмитрий Ольга Сергей Анна Павел Елена`)

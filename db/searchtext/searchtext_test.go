@@ -160,7 +160,7 @@ func TestHighlightAndSnippet(t *testing.T) {
 	}{
 		{"inflected word", "кроссоверы ", "Новый городской кроссовер Iran Khodro", 0, "Новый городской [кроссовер] Iran Khodro", true},
 		{"transliterated name", "Рира ", "Rira — самая новая модель", 0, "[Rira] — самая новая модель", true},
-		{"persian variant", "ريرا ", "ریرا تازه‌ترین خودرو", 0, "[ریرا] تازه‌ترین خودرو", true},
+		{"persian variant", "ريرا ", "ریرا تازه\u200cترین خودرو", 0, "[ریرا] تازه\u200cترین خودرو", true},
 		{"prefix", "крос", "Кроссовер и седан", 0, "[Кроссовер] и седан", true},
 		{"markup is text", "script ", "<script>alert(1)</script>", 0, "<[script]>alert(1)</[script]>", true},
 		{"nothing found", "тара ", "Rira crossover", 0, "Rira crossover", false},
