@@ -3,6 +3,8 @@
 package db
 
 import (
+	"golang.org/x/sync/singleflight"
+
 	"context"
 	"database/sql"
 	"errors"
@@ -128,6 +130,8 @@ type Store struct {
 	searchMu      sync.Mutex
 	searches      map[string][]SearchGroup
 	searchesAt    int64
+	// searchFlight makes a search asked by several people at once once.
+	searchFlight singleflight.Group
 }
 
 // NewStore wraps an opened, migrated database and loads the content version.
