@@ -3,6 +3,8 @@
 package db
 
 import (
+	"golang.org/x/sync/singleflight"
+
 	"context"
 	"database/sql"
 	"errors"
@@ -130,6 +132,15 @@ type Store struct {
 	inquiries atomic.Int64
 	inboxMu   sync.Mutex
 	inbox     map[string]cachedInbox
+	// searchVersion moves on with every committed change to the search
+	// index or to who may find what; searches kept in memory are valid
+	// for one version.
+	searchVersion atomic.Int64
+	searchMu      sync.Mutex
+	searches      map[string][]SearchGroup
+	searchesAt    int64
+	// searchFlight makes a search asked by several people at once once.
+	searchFlight singleflight.Group
 }
 
 // NewStore wraps an opened, migrated database and loads the content version.
@@ -141,6 +152,9 @@ func NewStore(ctx context.Context, d *DB) (*Store, error) {
 	}
 	s.version.Store(v)
 	s.shared.Store(v)
+	if err := s.rebuildSearchIfAsked(ctx); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
