@@ -121,6 +121,10 @@ type Store struct {
 	inquiries atomic.Int64
 	inboxMu   sync.Mutex
 	inbox     map[string]cachedInbox
+	// follows holds, per person, a version of the offers they follow
+	// (user id → *atomic.Int64), moved on by every committed follow and
+	// unfollow: pages listing a person's follows are kept until it moves.
+	follows sync.Map
 }
 
 // NewStore wraps an opened, migrated database and loads the content version.

@@ -40,6 +40,8 @@ type Tx struct {
 	// inquiriesChanged is set when it changed submitted inquiries, which
 	// moves the inquiries version on after the commit.
 	inquiriesChanged bool
+	// followsChanged are the people whose followed offers it changed.
+	followsChanged []int64
 }
 
 // Tx runs fn in one writer transaction (BEGIN IMMEDIATE) and commits it
@@ -59,6 +61,9 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if t.inquiriesChanged {
 		s.inquiries.Add(1)
+	}
+	for _, uid := range t.followsChanged {
+		s.followsCounter(uid).Add(1)
 	}
 	if t.published {
 		return s.reloadVersion(ctx)
