@@ -102,22 +102,23 @@ type OfferTerms struct {
 	ValidUntil time.Time
 	CopiedFrom int64
 	Replaces   bool
+	ReplacedBy int64
 }
 
 // OfferTermsByID reads an offer's terms in the transaction.
 func (t *Tx) OfferTermsByID(id int64) (OfferTerms, error) {
 	ot := OfferTerms{ID: id}
-	var rub, copied sql.NullInt64
+	var rub, copied, replacedBy sql.NullInt64
 	var until string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT status, price_minor, currency, rub_minor, valid_until, copied_from, replaces FROM offers WHERE id = ?`, id).
-		Scan(&ot.Status, &ot.Price.Minor, &ot.Price.Currency, &rub, &until, &copied, &ot.Replaces)
+	err := t.tx.QueryRowContext(t.ctx, `SELECT status, price_minor, currency, rub_minor, valid_until, copied_from, replaces, replaced_by FROM offers WHERE id = ?`, id).
+		Scan(&ot.Status, &ot.Price.Minor, &ot.Price.Currency, &rub, &until, &copied, &ot.Replaces, &replacedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ot, fmt.Errorf("store: offer %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return ot, fmt.Errorf("store: offer %d: %w", id, err)
 	}
-	ot.RubMinor, ot.CopiedFrom = rub.Int64, copied.Int64
+	ot.RubMinor, ot.CopiedFrom, ot.ReplacedBy = rub.Int64, copied.Int64, replacedBy.Int64
 	ot.ValidUntil, _ = time.Parse(dayFormat, until)
 	return ot, nil
 }
@@ -148,7 +149,8 @@ func VersionChanges(old, cur OfferTerms) []string {
 // the offer it was copied from, when published, moves to the archive; it
 // is marked replaced by newID; and its followers follow newID instead. It
 // returns the replaced offer's terms as they were, and false when newID
-// replaces nothing.
+// replaces nothing: it is no copy, its box was unticked, or another
+// version replaced the original first.
 func (t *Tx) ReplaceOffer(newID int64, now time.Time) (OfferTerms, bool, error) {
 	cur, err := t.OfferTermsByID(newID)
 	if err != nil {
@@ -161,7 +163,7 @@ func (t *Tx) ReplaceOffer(newID int64, now time.Time) (OfferTerms, bool, error) 
 	if err != nil {
 		return OfferTerms{}, false, err
 	}
-	if old.Status == "draft" {
+	if old.Status == "draft" || old.ReplacedBy != 0 {
 		return OfferTerms{}, false, nil
 	}
 	if _, err := t.tx.ExecContext(t.ctx, `UPDATE offers SET status = 'archived', replaced_by = ?, updated_at = ? WHERE id = ?`,

@@ -189,6 +189,29 @@ func TestCopyAndReplaceOffer(t *testing.T) {
 	if p, _ := s.OfferByID(ctx, "en", cp); !p.HasPrev || p.PrevOfferID != src || p.PriceChange != -1 {
 		t.Errorf("the copy's price mark: prev %v %d change %d", p.HasPrev, p.PrevOfferID, p.PriceChange)
 	}
+	// A second copy of the original, published after the first: the
+	// original stays replaced by the first, whose followers stay.
+	var cp2 int64
+	err = s.Tx(ctx, func(tx *Tx) error {
+		var err error
+		if cp2, err = tx.CopyOffer(src, 0, later, offersToday); err != nil {
+			return err
+		}
+		if err := tx.PublishOffer(cp2, Frozen{RubMinor: 170_000_000, Rate: RateRow{Currency: "USD", Value: "85", Nominal: 1, Date: offersToday, Source: "manual"}}, later); err != nil {
+			return err
+		}
+		_, replaced, err = tx.ReplaceOffer(cp2, later)
+		return err
+	})
+	if err != nil || replaced {
+		t.Errorf("a second replacement: %v %v", replaced, err)
+	}
+	if o, _ := s.OfferByID(ctx, "en", src); o.ReplacedBy != cp {
+		t.Errorf("original replaced by %d, want %d", o.ReplacedBy, cp)
+	}
+	if ids, _ := s.FollowedOfferIDs(ctx, userID); len(ids) != 1 || ids[0] != cp {
+		t.Errorf("follows after a second copy: %v", ids)
+	}
 }
 
 // TestNotificationsAboutOffers: entries about offers are listed with the
