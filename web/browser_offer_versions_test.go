@@ -46,7 +46,7 @@ func TestBrowserOfferNewVersion(t *testing.T) {
 
 	browserLogin(t, ctx, base, investor.Email)
 	visit(t, ctx, base+"/fa/notifications", 200)
-	if got := eval[string](t, ctx, `document.querySelector('[data-testid=notification]')?.textContent || ''`); !strings.Contains(got, "نسخهٔ تازهٔ پیشنهادی که دنبال می‌کنید") {
+	if got := eval[string](t, ctx, `document.querySelector('[data-testid=notification]')?.textContent || ''`); !strings.Contains(got, "نسخهٔ تازهٔ پیشنهادی که دنبال می\u200cکنید") {
 		t.Errorf("notification: %q", got)
 	}
 	runAxe(t, ctx, "notifications with an offer, Persian")
