@@ -124,6 +124,11 @@ func (s *Store) loadCatalogue(ctx context.Context, models []catalogueModel) (boo
 				return err
 			}
 		}
+		sw := newSearchWriter(ctx, tx)
+		defer sw.close()
+		if err := sw.rebuild(); err != nil {
+			return err
+		}
 		if err := bumpContentVersion(ctx, tx); err != nil {
 			return err
 		}
@@ -134,6 +139,7 @@ func (s *Store) loadCatalogue(ctx context.Context, models []catalogueModel) (boo
 		return false, err
 	}
 	if loaded {
+		s.searchVersion.Add(1)
 		if err := s.reloadVersion(ctx); err != nil {
 			return true, err
 		}

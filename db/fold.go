@@ -2,14 +2,17 @@ package db
 
 import (
 	"database/sql/driver"
+	"slices"
 	"strings"
 
 	"modernc.org/sqlite"
+
+	"github.com/ikco/partner-portal/db/searchtext"
 )
 
 // folder lowers case and folds letters that people type either way: ё to
 // е, and the Arabic forms of ye and kaf to the Persian ones.
-var folder = strings.NewReplacer("ё", "е", "ي", "ی", "ى", "ی", "ك", "ک", "\u200c", " ")
+var folder = strings.NewReplacer(append(slices.Clone(searchtext.LetterFolds), "\u200c", " ")...)
 
 // Fold is the form in which text is compared in searches: SQLite's lower()
 // and LIKE fold ASCII only, so every search compares Fold of both sides.

@@ -144,7 +144,7 @@ func (t *Tx) SaveInquiry(q Inquiry, now time.Time) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("store: save inquiry %d: %w", q.ID, ErrNotEditable)
 	}
-	return nil
+	return t.indexInquiry(q.ID)
 }
 
 // InquiryByID reads an inquiry in the transaction.
@@ -193,6 +193,9 @@ func (t *Tx) SubmitInquiry(id int64, actor User, now time.Time) (ref string, fir
 		if _, err := t.tx.ExecContext(t.ctx, `UPDATE inquiries SET status = 'new', ref = ?, search = ?, submitted_at = ?, updated_at = ?
 			WHERE id = ? AND status = 'draft'`, ref, inquirySearch(q), fmtTime(now), fmtTime(now), id); err != nil {
 			return "", false, fmt.Errorf("store: submit inquiry %d: %w", id, err)
+		}
+		if err := t.indexInquiry(id); err != nil {
+			return "", false, err
 		}
 		return ref, true, t.AddInquiryMessage(InquiryMessage{InquiryID: id, Kind: "submitted", AuthorID: actor.ID, AuthorName: actor.FullName, At: now})
 	case "needs_info":
@@ -444,8 +447,10 @@ func (t *Tx) DeclineInquiry(id int64, reason string, now time.Time) error {
 	if err := t.SetInquiryStatus(id, "declined", []string{"new", "in_review", "needs_info"}, now); err != nil {
 		return err
 	}
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE inquiries SET decline_reason = ? WHERE id = ?`, reason, id)
-	return err
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE inquiries SET decline_reason = ? WHERE id = ?`, reason, id); err != nil {
+		return fmt.Errorf("store: decline inquiry %d: %w", id, err)
+	}
+	return t.indexInquiry(id)
 }
 
 // AcceptInquiry turns an inquiry into a partnership proposal at stage New,

@@ -170,6 +170,10 @@ func (t *Tx) ReplaceOffer(newID int64, now time.Time) (OfferTerms, bool, error) 
 		newID, fmtTime(now), old.ID); err != nil {
 		return old, false, fmt.Errorf("store: replace offer %d: %w", old.ID, err)
 	}
+	// Archived, the original is no longer to be found.
+	if err := t.indexOffer(old.ID); err != nil {
+		return old, false, err
+	}
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT user_id FROM offer_follows WHERE offer_id = ?`, old.ID)
 	if err != nil {
 		return old, false, fmt.Errorf("store: followers of %d: %w", old.ID, err)

@@ -179,6 +179,13 @@ func TestCopyAndReplaceOffer(t *testing.T) {
 	if o.Status != "archived" || o.ReplacedBy != cp {
 		t.Errorf("original after: %s, replaced by %d", o.Status, o.ReplacedBy)
 	}
+	// Search finds the new version, not the archived original.
+	for id, want := range map[int64]int{src: 0, cp: 1} {
+		var n int
+		if err := s.db.Read.QueryRow(`SELECT count(*) FROM search_docs WHERE kind = 'offer' AND ref_id = ?`, id).Scan(&n); err != nil || (n > 0) != (want > 0) {
+			t.Errorf("search documents of offer %d: %d %v, want %d", id, n, err, want)
+		}
+	}
 	ids, err := s.FollowedOfferIDs(ctx, userID)
 	if err != nil || len(ids) != 1 || ids[0] != cp {
 		t.Errorf("follows after the replacement: %v %v, want [%d]", ids, err, cp)

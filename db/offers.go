@@ -324,6 +324,9 @@ func (t *Tx) PublishOffer(id int64, f Frozen, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("store: publish offer %d: %w", id, err)
 	}
+	if err := t.indexOffer(id); err != nil {
+		return err
+	}
 	return t.ContentChanged()
 }
 
@@ -346,6 +349,9 @@ func (t *Tx) ArchiveOffer(id int64, now time.Time) error {
 			return fmt.Errorf("store: offer %d: %w", id, ErrNotFound)
 		}
 		return fmt.Errorf("store: offer %d is %s: %w", id, status, ErrNotDraft)
+	}
+	if err := t.indexOffer(id); err != nil {
+		return err
 	}
 	return t.ContentChanged()
 }

@@ -121,6 +121,13 @@ type Store struct {
 	inquiries atomic.Int64
 	inboxMu   sync.Mutex
 	inbox     map[string]cachedInbox
+	// searchVersion moves on with every committed change to the search
+	// index or to who may find what; searches kept in memory are valid
+	// for one version.
+	searchVersion atomic.Int64
+	searchMu      sync.Mutex
+	searches      map[string][]SearchGroup
+	searchesAt    int64
 	// follows holds, per person, a version of the offers they follow
 	// (user id → *atomic.Int64), moved on by every committed follow and
 	// unfollow: pages listing a person's follows are kept until it moves.
@@ -135,6 +142,9 @@ func NewStore(ctx context.Context, d *DB) (*Store, error) {
 		return nil, fmt.Errorf("store: content version: %w", err)
 	}
 	s.version.Store(v)
+	if err := s.rebuildSearchIfAsked(ctx); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -171,6 +171,13 @@ func (s *Store) ProposalFor(ctx context.Context, v Viewer, id int64) (Proposal, 
 	return p, nil
 }
 
+// proposalTeaserVisible (on alias p; arguments: staff, member, viewer id)
+// is whether the viewer sees a proposal's teaser: public ones everyone,
+// members-only ones approved members, and those they take part in; staff
+// all. Search applies the same rule to its documents (searchAccess).
+const proposalTeaserVisible = `(? OR p.visibility = 'public' OR (? AND p.visibility = 'members')
+		OR EXISTS (SELECT 1 FROM proposal_participants sp WHERE sp.proposal_id = p.id AND sp.user_id = ?))`
+
 // ListVisibleProposals returns a page of the proposals whose teaser the
 // viewer may see: public ones for everyone, members-only ones for approved
 // members, and those the viewer takes part in; staff see all. Newest
@@ -182,8 +189,7 @@ func (s *Store) ListVisibleProposals(ctx context.Context, v Viewer, page, perPag
 	if page < 1 {
 		page = 1
 	}
-	const where = `WHERE ? OR p.visibility = 'public' OR (? AND p.visibility = 'members')
-			OR EXISTS (SELECT 1 FROM proposal_participants sp WHERE sp.proposal_id = p.id AND sp.user_id = ?)`
+	const where = `WHERE ` + proposalTeaserVisible
 	var total int
 	if err := s.queryRow(ctx, `SELECT count(*) FROM proposals p `+where, v.Staff(), v.Member(), v.ID).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count proposals: %w", err)
@@ -375,7 +381,7 @@ func (t *Tx) CreateProposal(in ProposalInput, actor User, now time.Time) (int64,
 	if _, err := t.AppendEvent(Event{ProposalID: id, Kind: "created", At: now, ActorID: actor.ID, ActorName: actor.FullName, ToStage: "new"}); err != nil {
 		return 0, err
 	}
-	return id, nil
+	return id, t.indexProposal(id)
 }
 
 // UpdateProposal changes a proposal's description against the version
@@ -397,7 +403,7 @@ func (t *Tx) UpdateProposal(id, version int64, in ProposalInput, now time.Time) 
 	if n, _ := res.RowsAffected(); n == 0 {
 		return t.conflictOrMissing(id)
 	}
-	return nil
+	return t.indexProposal(id)
 }
 
 func (t *Tx) conflictOrMissing(id int64) error {
@@ -450,6 +456,12 @@ func (t *Tx) MoveStage(m StageMove) (Event, error) {
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return Event{}, t.conflictOrMissing(m.ProposalID)
+	}
+	if m.SetNextSteps {
+		// The next step is among the details the index holds.
+		if err := t.indexProposal(m.ProposalID); err != nil {
+			return Event{}, err
+		}
 	}
 	e := Event{ProposalID: m.ProposalID, Kind: "stage", At: m.At, ActorID: m.Actor.ID, ActorName: m.Actor.FullName,
 		FromStage: m.FromStage, ToStage: m.ToStage}
@@ -580,6 +592,7 @@ func (t *Tx) RemoveParticipant(proposalID, userID int64) error {
 // text: which version, a SHA-256 of the text, when and from where.
 // ErrNotFound when the person does not take part.
 func (t *Tx) AcceptNDA(proposalID, userID int64, textSHA256, ip, userAgent string, now time.Time) error {
+	t.searchChanged = true
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO nda_acceptances(proposal_id, user_id, nda_version, text_sha256, accepted_at, ip, user_agent)
 		SELECT p.id, pp.user_id, p.nda_version, ?, ?, ?, ? FROM proposals p
 		JOIN proposal_participants pp ON pp.proposal_id = p.id AND pp.user_id = ?

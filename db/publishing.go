@@ -667,6 +667,9 @@ func (t *Tx) PublishModel(id int64, now time.Time) error {
 	if err := t.writeNews(id, old, snap, m.Status != "published" && m.PublishedRev == 0, now); err != nil {
 		return err
 	}
+	if err := t.indexModel(id); err != nil {
+		return err
+	}
 	return t.ContentChanged()
 }
 
@@ -919,6 +922,9 @@ func (t *Tx) setStatus(id int64, to string, from []string, now time.Time) error 
 	if _, err := t.tx.ExecContext(t.ctx, `UPDATE catalogue_schedules SET canceled_at = ? WHERE model_id = ? AND done_at IS NULL AND canceled_at IS NULL AND ? = 'archived'`,
 		fmtTime(now), id, to); err != nil {
 		return fmt.Errorf("store: model %d schedules: %w", id, err)
+	}
+	if err := t.indexModel(id); err != nil {
+		return err
 	}
 	if m.Status == "published" {
 		return t.ContentChanged()

@@ -32,13 +32,14 @@ func scanSession(r rowScanner) (Session, error) {
 	return s, err
 }
 
-// sessionUserCols reads a session and, through a LEFT JOIN, its account;
-// the account's columns are 0 and empty strings when the session is anonymous.
-const sessionUserCols = `s.id_hash, COALESCE(s.user_id, 0), s.csrf, s.data, s.ip, s.user_agent, s.created_at, s.last_seen_at, s.expires_at,
-	COALESCE(u.id, 0), COALESCE(u.email, ''), COALESCE(u.password_hash, ''), COALESCE(u.full_name, ''), COALESCE(u.company, ''),
+// sessionUserCols reads a session and, through a LEFT JOIN, what pages
+// and handlers use of its account (not the password hash, the lockout
+// state or the dates: a handler that needs them loads the account with
+// UserByID); the account's columns are 0 and empty strings when the
+// session is anonymous. Every column here is read on every request.
+const sessionUserCols = `s.id_hash, COALESCE(s.user_id, 0), s.csrf, s.data, s.created_at, s.last_seen_at, s.expires_at,
+	COALESCE(u.id, 0), COALESCE(u.email, ''), COALESCE(u.full_name, ''), COALESCE(u.company, ''),
 	COALESCE(u.position, ''), COALESCE(u.phone, ''), COALESCE(u.role, ''), COALESCE(u.status, ''), COALESCE(u.lang, ''),
-	COALESCE(u.reject_reason, ''), u.email_confirmed_at, u.decided_at, COALESCE(u.failed_logins, 0), u.first_failed_at,
-	u.locked_until, u.created_at,
 	(SELECT count(*) FROM notifications n WHERE n.user_id = s.user_id AND n.read_at IS NULL)`
 
 // SessionAndUser returns a session by the hash of its id and, when it is
@@ -50,10 +51,8 @@ func (s *Store) SessionAndUser(ctx context.Context, hash string) (Session, *User
 	var ses Session
 	var created, seen, expires sql.NullString
 	var u User
-	var confirmed, decided, firstFailed, locked, ucreated sql.NullString
-	err := row.Scan(&ses.IDHash, &ses.UserID, &ses.CSRF, &ses.Data, &ses.IP, &ses.UserAgent, &created, &seen, &expires,
-		&u.ID, &u.Email, &u.PasswordHash, &u.FullName, &u.Company, &u.Position, &u.Phone, &u.Role, &u.Status,
-		&u.Lang, &u.RejectReason, &confirmed, &decided, &u.FailedLogins, &firstFailed, &locked, &ucreated, &u.Unread)
+	err := row.Scan(&ses.IDHash, &ses.UserID, &ses.CSRF, &ses.Data, &created, &seen, &expires,
+		&u.ID, &u.Email, &u.FullName, &u.Company, &u.Position, &u.Phone, &u.Role, &u.Status, &u.Lang, &u.Unread)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, nil, fmt.Errorf("store: session: %w", ErrNotFound)
 	}
@@ -64,8 +63,6 @@ func (s *Store) SessionAndUser(ctx context.Context, hash string) (Session, *User
 	if u.ID == 0 {
 		return ses, nil, nil
 	}
-	u.EmailConfirmedAt, u.DecidedAt, u.FirstFailedAt = parseTime(confirmed), parseTime(decided), parseTime(firstFailed)
-	u.LockedUntil, u.CreatedAt = parseTime(locked), parseTime(ucreated)
 	return ses, &u, nil
 }
 

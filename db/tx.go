@@ -40,6 +40,12 @@ type Tx struct {
 	// inquiriesChanged is set when it changed submitted inquiries, which
 	// moves the inquiries version on after the commit.
 	inquiriesChanged bool
+	// search writes the search index's documents in the transaction.
+	search *searchWriter
+	// searchChanged is set when the transaction changed who may find
+	// what (an NDA accepted), which the search results kept in memory
+	// depend on.
+	searchChanged bool
 	// followsChanged are the people whose followed offers it changed.
 	followsChanged []int64
 }
@@ -58,6 +64,9 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if t.proposalsChanged {
 		s.proposals.Add(1)
+	}
+	if t.search != nil || t.proposalsChanged || t.searchChanged {
+		s.searchVersion.Add(1)
 	}
 	if t.inquiriesChanged {
 		s.inquiries.Add(1)

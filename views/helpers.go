@@ -94,6 +94,8 @@ type PageMeta struct {
 	Section string
 	Demo    bool
 	NoIndex bool
+	// SearchQuery fills the header's search box (on the search page).
+	SearchQuery string
 }
 
 // ImageVM is a picture with its intrinsic size, so pages do not shift.

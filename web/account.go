@@ -237,7 +237,12 @@ func (s *Server) handleAccount(c echo.Context) error {
 func (s *Server) handleAccountPassword(c echo.Context) error {
 	ctx := c.Request().Context()
 	v := viewerOf(c)
-	u := *v.user
+	// The session carries only part of the account: the hash and the
+	// lockout state come from the account itself.
+	u, err := s.store.UserByID(ctx, v.user.ID)
+	if err != nil {
+		return err
+	}
 	f := passwordChangeForm{Current: c.FormValue("current_password"), New: c.FormValue("new_password"), Email: u.Email}
 	if len(f.Current) > 4*maxPasswordLen || len(f.New) > 4*maxPasswordLen {
 		return echo.NewHTTPError(http.StatusBadRequest, "password too long")

@@ -538,7 +538,7 @@ func TestUserListSearchAndFilters(t *testing.T) {
 	}
 	// The filters are kept in the form and the page links.
 	doc := admin.get(t, "/en/admin/users?q="+url.QueryEscape("Иванов")+"&role=investor").doc(t)
-	if got := doc.Find("input[name=q]").AttrOr("value", ""); got != "Иванов" {
+	if got := doc.Find("main input[name=q]").AttrOr("value", ""); got != "Иванов" {
 		t.Errorf("search kept as %q", got)
 	}
 	if got := doc.Find("select[name=role] option[selected]").AttrOr("value", ""); got != "investor" {

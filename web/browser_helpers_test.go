@@ -411,5 +411,5 @@ func browserLogin(t *testing.T, ctx context.Context, base, email string) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	clickAndWait(t, ctx, "form button[type=submit]")
+	clickAndWait(t, ctx, "main form button[type=submit]")
 }

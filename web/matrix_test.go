@@ -190,6 +190,9 @@ var routeMatrix = map[string]expect{
 	"POST /staff/inquiries/:id/ask":               {nf, nf, nf, pass, pass},
 	"POST /staff/inquiries/:id/accept":            {nf, nf, nf, pass, pass},
 	"POST /staff/inquiries/:id/decline":           {nf, nf, nf, pass, pass},
+
+	// Search: anyone; what each finds is checked in search_test.go.
+	"GET /search": {ok, ok, ok, ok, ok},
 }
 
 var matrixRoles = []string{"visitor", "investor", "partner", "staff", "admin"}

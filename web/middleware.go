@@ -149,7 +149,7 @@ const uploadOverhead = 64 << 10
 func (s *Server) checkInput(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		if len(r.URL.RawQuery) > maxQueryBytes {
+		if len(r.URL.RawQuery) > maxQueryBytes && !(isSearchPath(r.URL.Path) && len(r.URL.RawQuery) <= maxSearchQueryBytes) {
 			return echo.NewHTTPError(http.StatusBadRequest, "query too long")
 		}
 		if !utf8.ValidString(r.URL.Path) {

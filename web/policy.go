@@ -187,6 +187,10 @@ var policy = map[string]access{
 	"POST /staff/inquiries/:id/ask":               staffOnly,
 	"POST /staff/inquiries/:id/accept":            staffOnly,
 	"POST /staff/inquiries/:id/decline":           staffOnly,
+
+	// Search: anyone; the store limits the results to what the person may
+	// open.
+	"GET /search": public,
 }
 
 // route registers a handler under the language group, guarded by the

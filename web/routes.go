@@ -87,6 +87,10 @@ func (s *Server) routes() {
 		// with exchange rates and expressions of interest.
 		s.offerRoutes(g)
 
+		// Search across the portal: every person sees only what they may
+		// open; results are personal and never cached.
+		s.route(g, "GET", "/search", s.handleSearch)
+
 		g.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	}
 }

@@ -58,6 +58,9 @@ func newSessionStore(store *db.Store, keys [][]byte, secure bool, idle, absolute
 	for _, c := range codecs {
 		if sc, ok := c.(*securecookie.SecureCookie); ok {
 			sc.MaxAge(int(absolute / time.Second))
+			// The cookie holds only the random id: its bytes as they
+			// are, with no gob encoder made and run on every request.
+			sc.SetSerializer(securecookie.NopEncoder{})
 		}
 	}
 	name := "portal_session"
@@ -102,10 +105,11 @@ func (st *sessionStore) New(r *http.Request, name string) (*sessions.Session, er
 	if err != nil {
 		return s, nil
 	}
-	var id string
-	if err := securecookie.DecodeMulti(st.name, ck.Value, &id, st.codecs...); err != nil {
+	var raw []byte
+	if err := securecookie.DecodeMulti(st.name, ck.Value, &raw, st.codecs...); err != nil {
 		return s, nil
 	}
+	id := string(raw)
 	rec, user, err := st.store.SessionAndUser(r.Context(), hashSessionID(id))
 	if errors.Is(err, db.ErrNotFound) {
 		return s, nil
@@ -200,7 +204,7 @@ func (st *sessionStore) Save(r *http.Request, w http.ResponseWriter, s *sessions
 	}); err != nil {
 		return err
 	}
-	encoded, err := securecookie.EncodeMulti(st.name, s.ID, st.codecs...)
+	encoded, err := securecookie.EncodeMulti(st.name, []byte(s.ID), st.codecs...)
 	if err != nil {
 		return err
 	}
