@@ -3,6 +3,8 @@
 package db
 
 import (
+	"golang.org/x/sync/singleflight"
+
 	"context"
 	"database/sql"
 	"errors"
@@ -109,6 +111,10 @@ type Store struct {
 	version atomic.Int64
 	// stmts are the reader pool's prepared statements, by query text.
 	stmts sync.Map
+	// follows holds, per person, a version of the offers they follow
+	// (user id → *atomic.Int64), moved on by every committed follow and
+	// unfollow: pages listing a person's follows are kept until it moves.
+	follows sync.Map
 	// proposals is the proposals version: every committed change to
 	// proposals, their participants or timelines increments it, which
 	// invalidates the board cache.
@@ -128,10 +134,8 @@ type Store struct {
 	searchMu      sync.Mutex
 	searches      map[string][]SearchGroup
 	searchesAt    int64
-	// follows holds, per person, a version of the offers they follow
-	// (user id → *atomic.Int64), moved on by every committed follow and
-	// unfollow: pages listing a person's follows are kept until it moves.
-	follows sync.Map
+	// searchFlight makes a search asked by several people at once once.
+	searchFlight singleflight.Group
 }
 
 // NewStore wraps an opened, migrated database and loads the content version.

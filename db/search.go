@@ -3,7 +3,9 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/ikco/partner-portal/db/searchtext"
@@ -542,10 +544,15 @@ func (s *Store) Search(ctx context.Context, v Viewer, p SearchParams) ([]SearchG
 		return gs, nil
 	}
 	s.searchMu.Unlock()
-	gs, err := s.search(ctx, v, p)
+	// The same search asked meanwhile (the key names the viewer class and
+	// the version) waits for this one's answer instead of asking again.
+	r, err, _ := s.searchFlight.Do(strconv.FormatInt(version, 10)+"|"+key, func() (any, error) {
+		return s.search(ctx, v, p)
+	})
 	if err != nil {
 		return nil, err
 	}
+	gs := r.([]SearchGroup)
 	s.searchMu.Lock()
 	if s.searches == nil || s.searchesAt != version || len(s.searches) >= 4096 {
 		if version >= s.searchesAt {
@@ -585,6 +592,21 @@ func (s *Store) search(ctx context.Context, v Viewer, p SearchParams) ([]SearchG
 		q, access = searchGroupStaff, nil
 	case !v.Member():
 		q, access = searchGroupVisitor, nil
+	}
+	if p.Query.Prefix {
+		// A prefix query costs a read of the whole document list of every
+		// term it matches, whether or not the results need them; a last
+		// word that is itself an indexed term is a finished word, found
+		// (with its endings, by the stemmer) as a term.
+		last := p.Query.Terms[len(p.Query.Terms)-1]
+		var one int
+		err := s.queryRow(ctx, `SELECT 1 FROM search_vocab WHERE term = ?`, last).Scan(&one)
+		switch {
+		case err == nil:
+			p.Query.Prefix = false
+		case !errors.Is(err, sql.ErrNoRows):
+			return nil, fmt.Errorf("store: search vocabulary: %w", err)
+		}
 	}
 	match := p.Query.Match()
 	weights := searchWeights(p.Lang)

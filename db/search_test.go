@@ -190,6 +190,12 @@ func TestSearchRelevance(t *testing.T) {
 		{"persian zwnj word typed joined", "fa", "کراساوور ", "catalogue", []string{"/models/rira"}},
 		{"persian zwnj word typed with zwnj", "fa", "کراس\u200cاوور ", "catalogue", []string{"/models/rira"}},
 		{"persian digits", "fa", "شبکه نمایندگی ", "proposals", []string{fmt.Sprintf("/proposals/%d", f.public)}},
+		// A last word with no space after it is still being typed: what
+		// is not yet a whole indexed term is matched as a word's start,
+		// and a whole term exactly (its endings come from the stemmer).
+		{"word being typed", "ru", "кросс", "catalogue", []string{"/models/rira"}},
+		{"latin word being typed", "en", "hatchb", "catalogue", []string{"/models/runna-plus"}},
+		{"whole word with no space after it", "en", "hatchback", "catalogue", []string{"/models/runna-plus"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -34,6 +34,8 @@ type Tx struct {
 	ctx context.Context
 	// published is set when the transaction changed public content.
 	published bool
+	// followsChanged are the people whose followed offers it changed.
+	followsChanged []int64
 	// proposalsChanged is set when it changed proposals, which moves the
 	// proposals version on after the commit.
 	proposalsChanged bool
@@ -46,8 +48,6 @@ type Tx struct {
 	// what (an NDA accepted), which the search results kept in memory
 	// depend on.
 	searchChanged bool
-	// followsChanged are the people whose followed offers it changed.
-	followsChanged []int64
 }
 
 // Tx runs fn in one writer transaction (BEGIN IMMEDIATE) and commits it
