@@ -15,12 +15,14 @@ var NotifyChoices = []string{"immediate", "digest", "none"}
 type Notification struct {
 	ID         int64
 	UserID     int64
-	Kind       string // stage, note, answer
-	ProposalID int64
-	Title      L10n
-	Detail     string // the new stage for kind stage
-	CreatedAt  time.Time
-	ReadAt     time.Time
+	Kind       string // stage, note, answer; offer_version, offer_expired, offer_withdrawn
+	ProposalID int64  // 0 for an offer's entry
+	OfferID    int64  // 0 for a proposal's entry
+	// Title is the proposal's title, or the offer's model and trim names.
+	Title     L10n
+	Detail    string // the new stage for kind stage
+	CreatedAt time.Time
+	ReadAt    time.Time
 }
 
 // Notify adds an entry to a person's notification list. Only entries for
@@ -39,22 +41,37 @@ func (t *Tx) Notify(userID int64, kind string, proposalID int64, detail string, 
 	return nil
 }
 
-const notificationCols = `n.id, n.user_id, n.kind, n.proposal_id, p.title_ru, p.title_en, p.title_fa, n.detail, n.created_at, n.read_at`
+// offerTitle is an offer's title in a language as SQL: the model's name
+// and, for a trim's offer, " · " and the trim's name; ” when the model
+// has no name in it (the title falls back to another language).
+func offerTitle(lang string) string {
+	return `coalesce((SELECT name FROM model_texts WHERE model_id = o.model_id AND lang = '` + lang + `')
+		|| coalesce(' · ' || (SELECT name FROM trim_texts WHERE trim_id = o.trim_id AND lang = '` + lang + `'), ''), '')`
+}
+
+var notificationCols = `n.id, n.user_id, n.kind, coalesce(n.proposal_id, 0), coalesce(n.offer_id, 0),
+	coalesce(p.title_ru, ` + offerTitle("ru") + `), coalesce(p.title_en, ` + offerTitle("en") + `), coalesce(p.title_fa, ` + offerTitle("fa") + `),
+	n.detail, n.created_at, n.read_at`
+
+// notificationFrom joins a notification's proposal or offer, and keeps
+// only entries about offers and about proposals the person still takes
+// part in.
+const notificationFrom = ` FROM notifications n LEFT JOIN proposals p ON p.id = n.proposal_id LEFT JOIN offers o ON o.id = n.offer_id
+	WHERE (n.offer_id IS NOT NULL OR EXISTS (SELECT 1 FROM proposal_participants pp WHERE pp.proposal_id = n.proposal_id AND pp.user_id = n.user_id))`
 
 func scanNotification(r rowScanner) (Notification, error) {
 	var n Notification
 	var created, read sql.NullString
-	err := r.Scan(&n.ID, &n.UserID, &n.Kind, &n.ProposalID, &n.Title.RU, &n.Title.EN, &n.Title.FA, &n.Detail, &created, &read)
+	err := r.Scan(&n.ID, &n.UserID, &n.Kind, &n.ProposalID, &n.OfferID, &n.Title.RU, &n.Title.EN, &n.Title.FA, &n.Detail, &created, &read)
 	n.CreatedAt, n.ReadAt = parseTime(created), parseTime(read)
 	return n, err
 }
 
-// Notifications returns a person's newest notifications about proposals
-// they still take part in.
+// Notifications returns a person's newest notifications about offers and
+// about proposals they still take part in.
 func (s *Store) Notifications(ctx context.Context, userID int64, limit int) ([]Notification, error) {
-	rows, err := s.query(ctx, `SELECT `+notificationCols+` FROM notifications n JOIN proposals p ON p.id = n.proposal_id
-		JOIN proposal_participants pp ON pp.proposal_id = n.proposal_id AND pp.user_id = n.user_id
-		WHERE n.user_id = ? ORDER BY n.id DESC LIMIT ?`, userID, limit)
+	rows, err := s.query(ctx, `SELECT `+notificationCols+notificationFrom+`
+		AND n.user_id = ? ORDER BY n.id DESC LIMIT ?`, userID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: notifications of %d: %w", userID, err)
 	}
@@ -134,12 +151,11 @@ func (t *Tx) DigestUsers(now time.Time) ([]User, error) {
 }
 
 // TakeDigest returns a person's notifications for their digest (made
-// before now, not yet digested, about proposals they take part in) and
-// marks them digested.
+// before now, not yet digested, about offers and proposals they take part
+// in) and marks them digested.
 func (t *Tx) TakeDigest(userID int64, now time.Time) ([]Notification, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+notificationCols+` FROM notifications n JOIN proposals p ON p.id = n.proposal_id
-		JOIN proposal_participants pp ON pp.proposal_id = n.proposal_id AND pp.user_id = n.user_id
-		WHERE n.user_id = ? AND n.digested_at IS NULL AND n.created_at <= ? ORDER BY n.id`, userID, fmtTime(now))
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+notificationCols+notificationFrom+`
+		AND n.user_id = ? AND n.digested_at IS NULL AND n.created_at <= ? ORDER BY n.id`, userID, fmtTime(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: digest of %d: %w", userID, err)
 	}

@@ -157,6 +157,9 @@ type OfferInput struct {
 	PriceListID int64 // media_files id of a PDF; 0 for none
 	Texts       map[string]OfferTexts
 	Demo        bool
+	// Replaces: publishing this draft, a copy, archives the offer it was
+	// copied from and moves that offer's followers to it.
+	Replaces bool
 }
 
 // Offer is a stored offer with its names, tiers and texts.
@@ -181,6 +184,10 @@ type Offer struct {
 	UpdatedAt   time.Time
 	// PriceListName is the media file's name, for its link.
 	PriceListName string
+	// CopiedFrom is the offer a draft was copied from (0: none);
+	// ReplacedBy the newer version that replaced this offer (0: none).
+	CopiedFrom int64
+	ReplacedBy int64
 }
 
 // Expired reports whether a published offer's validity ended before today.
@@ -241,10 +248,11 @@ func (t *Tx) CreateOffer(in OfferInput, by int64, now time.Time) (int64, error) 
 // SaveOffer replaces a draft offer's fields; ErrNotDraft once published.
 func (t *Tx) SaveOffer(id int64, in OfferInput, now time.Time) error {
 	res, err := t.tx.ExecContext(t.ctx, `UPDATE offers SET model_id = ?, trim_id = ?, price_minor = ?, currency = ?, moq = ?, incoterm = ?,
-		place = ?, lead_days = ?, valid_from = ?, valid_until = ?, pricelist_media_id = ?, updated_at = ?
+		place = ?, lead_days = ?, valid_from = ?, valid_until = ?, pricelist_media_id = ?, updated_at = ?,
+		replaces = (copied_from IS NOT NULL AND ?)
 		WHERE id = ? AND status = 'draft'`,
 		in.ModelID, trimArg(in.TrimID), in.Price.Minor, in.Price.Currency, in.MOQ, in.Incoterm, in.Place, in.LeadDays,
-		Day(in.ValidFrom), Day(in.ValidUntil), nullID(in.PriceListID), fmtTime(now), id)
+		Day(in.ValidFrom), Day(in.ValidUntil), nullID(in.PriceListID), fmtTime(now), in.Replaces, id)
 	if err != nil {
 		return fmt.Errorf("store: save offer %d: %w", id, err)
 	}
@@ -381,18 +389,20 @@ type OfferFilter struct {
 
 const offerCols = `o.id, o.model_id, o.trim_id, o.status, o.price_minor, o.currency, o.moq, o.incoterm, o.place, o.lead_days,
 	o.valid_from, o.valid_until, o.pricelist_media_id, o.demo, o.rub_minor, o.rate_value, o.rate_nominal, o.rate_date, o.rate_source,
-	o.prev_offer_id, o.price_change, o.published_at, o.created_at, o.updated_at, m.slug, m.body_type, f.name`
+	o.prev_offer_id, o.price_change, o.published_at, o.created_at, o.updated_at, m.slug, m.body_type, f.name,
+	o.copied_from, o.replaces, o.replaced_by`
 
 const offerFrom = ` FROM offers o JOIN models m ON m.id = o.model_id LEFT JOIN media_files f ON f.id = o.pricelist_media_id AND f.deleted_at IS NULL`
 
 func scanOffer(r rowScanner) (Offer, error) {
 	var o Offer
-	var trim, media, rub, nominal, prev, change sql.NullInt64
+	var trim, media, rub, nominal, prev, change, copied, replacedBy sql.NullInt64
 	var from, until, rateValue, rateDate, rateSource, published, created, updated, fileName sql.NullString
 	err := r.Scan(&o.ID, &o.ModelID, &trim, &o.Status, &o.Price.Minor, &o.Price.Currency, &o.MOQ, &o.Incoterm, &o.Place, &o.LeadDays,
 		&from, &until, &media, &o.Demo, &rub, &rateValue, &nominal, &rateDate, &rateSource, &prev, &change, &published, &created, &updated,
-		&o.ModelSlug, &o.BodyType, &fileName)
+		&o.ModelSlug, &o.BodyType, &fileName, &copied, &o.Replaces, &replacedBy)
 	o.TrimID, o.PriceListID, o.RubMinor, o.PrevOfferID = trim.Int64, media.Int64, rub.Int64, prev.Int64
+	o.CopiedFrom, o.ReplacedBy = copied.Int64, replacedBy.Int64
 	o.ValidFrom, o.ValidUntil = parseDay(from), parseDay(until)
 	o.Rate = RateRow{Currency: o.Price.Currency, Value: rateValue.String, Nominal: nominal.Int64, Date: parseDay(rateDate), Source: rateSource.String}
 	o.HasPrev, o.PriceChange = change.Valid, int(change.Int64)
@@ -613,6 +623,7 @@ func (t *Tx) FollowOffer(userID, offerID int64, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("store: follow offer %d: %w", offerID, err)
 	}
+	t.followsChanged = append(t.followsChanged, userID)
 	return nil
 }
 
@@ -621,6 +632,7 @@ func (t *Tx) UnfollowOffer(userID, offerID int64) error {
 	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM offer_follows WHERE user_id = ? AND offer_id = ?`, userID, offerID); err != nil {
 		return fmt.Errorf("store: unfollow offer %d: %w", offerID, err)
 	}
+	t.followsChanged = append(t.followsChanged, userID)
 	return nil
 }
 

@@ -120,6 +120,10 @@ type Store struct {
 	models sync.Map // string → *atomic.Int64
 	// stmts are the reader pool's prepared statements, by query text.
 	stmts sync.Map
+	// follows holds, per person, a version of the offers they follow
+	// (user id → *atomic.Int64), moved on by every committed follow and
+	// unfollow: pages listing a person's follows are kept until it moves.
+	follows sync.Map
 	// proposals is the proposals version: every committed change to
 	// proposals, their participants or timelines increments it, which
 	// invalidates the board cache.

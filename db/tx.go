@@ -39,6 +39,8 @@ type Tx struct {
 	published bool
 	models    []string
 	bumped    bool
+	// followsChanged are the people whose followed offers it changed.
+	followsChanged []int64
 	// proposalsChanged is set when it changed proposals, which moves the
 	// proposals version on after the commit.
 	proposalsChanged bool
@@ -73,6 +75,9 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if t.inquiriesChanged {
 		s.inquiries.Add(1)
+	}
+	for _, uid := range t.followsChanged {
+		s.followsCounter(uid).Add(1)
 	}
 	if t.published {
 		return s.reloadVersion(ctx)

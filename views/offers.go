@@ -145,6 +145,8 @@ type OfferPageVM struct {
 	Errors                                 []FormErrorVM
 	NoticeID                               string
 	Currency                               CurrencyFormVM
+	// ReplacedByHref links the newer version that replaced this offer.
+	ReplacedByHref string
 }
 
 // StaffOffersVM is the staff list of offers.
@@ -166,6 +168,15 @@ type OfferFormVM struct {
 	NoticeID                             string
 	PublishHref, ArchiveHref, DeleteHref string
 	Offer                                *OfferRowVM
+	// CopyHref copies the offer into a new draft.
+	CopyHref string
+	// CopiedFrom is the offer a draft was copied from; ReplacedBy the
+	// newer version that replaced this one (0: none).
+	CopiedFrom, ReplacedBy         int64
+	CopiedFromHref, ReplacedByHref string
+	// ShowReplaces shows a copy's "replace the original" box, ticked when
+	// Replaces.
+	ShowReplaces, Replaces bool
 }
 
 // TierFieldsVM is one tier's row in the editor.
@@ -249,3 +260,17 @@ func RateValue(ctx context.Context, v string) string {
 
 // Int64 formats a count that may exceed int on 32-bit systems.
 func Int64(ctx context.Context, n int64) string { return Int(ctx, int(n)) }
+
+// offerNotifyText is the sentence of a notification about an offer: what
+// happened, with a new version's changes (detail's comma-separated codes).
+func offerNotifyText(ctx context.Context, kind, detail string) string {
+	text := T(ctx, "notify.kind."+kind)
+	if detail == "" {
+		return text
+	}
+	var parts []string
+	for _, code := range strings.Split(detail, ",") {
+		parts = append(parts, T(ctx, "offers.change."+code))
+	}
+	return text + " (" + strings.Join(parts, "; ") + ")"
+}

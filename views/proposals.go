@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/ikco/partner-portal/views/i18n"
@@ -314,6 +315,9 @@ func shortHash(h string) string {
 
 // notifyText is a notification's sentence.
 func notifyText(ctx context.Context, kind, detail string) string {
+	if strings.HasPrefix(kind, "offer_") {
+		return offerNotifyText(ctx, kind, detail)
+	}
 	if detail == "" {
 		return T(ctx, "notify.kind."+kind)
 	}

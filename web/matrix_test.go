@@ -122,6 +122,8 @@ var routeMatrix = map[string]expect{
 	"GET /staff/rates":                      {nf, nf, nf, ok, ok},
 	"POST /staff/rates":                     {nf, nf, nf, pass, pass},
 	"POST /staff/rates/import":              {nf, nf, nf, pass, pass},
+	// Offer versions: :id is the draft, whose copy is another draft.
+	"POST /staff/offers/:id/copy": {nf, nf, nf, pass, pass},
 
 	"GET /admin/users":              {nf, nf, nf, nf, ok},
 	"GET /admin/users/new":          {nf, nf, nf, nf, ok},

@@ -55,6 +55,8 @@ func (s *Server) offerRoutes(g *echo.Group) {
 	s.route(g, "GET", "/staff/rates", s.handleRatesPage)
 	s.route(g, "POST", "/staff/rates", s.handleRateCreate)
 	s.route(g, "POST", "/staff/rates/import", s.handleRatesImport)
+	// Offer versions: a published offer copied into a new draft.
+	s.route(g, "POST", "/staff/offers/:id/copy", s.handleOfferCopy)
 }
 
 // today is the current day in Moscow, where offers' validity is counted,
@@ -368,11 +370,14 @@ func (s *Server) handleOfferList(c echo.Context) error    { return s.offerList(c
 func (s *Server) handleOfferArchive(c echo.Context) error { return s.offerList(c, true) }
 
 // offerList shows the current offers or the archive. A visitor learns only
-// how many offers there are; the list itself is kept rendered per
-// language, role, currency, day and filter until the next publish, with
-// the currency switch and the person's follows made for each request.
+// how many offers there are. The list itself is the same for everyone of a
+// role reading in a currency on a day with a filter, so it is kept
+// rendered until the next publish or rate change; the page around it (the
+// currency switch, the offers the person follows) is kept for their
+// session until then or until they follow or unfollow an offer.
 func (s *Server) offerList(c echo.Context, archive bool) error {
 	ctx := c.Request().Context()
+	version := s.store.ContentVersion()
 	lang := i18n.Lang(ctx)
 	today := s.today()
 	v := viewerOf(c)
@@ -409,33 +414,31 @@ func (s *Server) offerList(c echo.Context, archive bool) error {
 		meta.Title = i18n.T(ctx, "offers.archive.title")
 	}
 	key := "offers " + scope + " " + cur + " " + db.Day(today) + " " + oq.encode(oq.Page, linkCur)
-	html, err := memoized(s.memo, s.store.ContentVersion(), "html "+lang+" "+v.user.Role+" "+key, func() (string, error) {
+	content := func() (templ.Component, error) {
 		bounds, rangeErr := priceBounds(oq, cur, cv)
 		var list []db.Offer
 		var total int
 		if rangeErr == "" {
 			var err error
 			if list, total, err = s.store.ListOffers(ctx, lang, oq.filter(scope, today, bounds)); err != nil {
-				return "", err
+				return nil, err
 			}
 		}
 		vm := s.offersPageVM(ctx, oq, cur, linkCur, list, total, path, archive, cv, today)
 		vm.RangeErr = rangeErr
-		var b strings.Builder
-		if err := views.OffersContent(vm).Render(ctx, &b); err != nil {
-			return "", err
+		return views.OffersContent(vm), nil
+	}
+	// The page's links (language switch, canonical, the currency form's
+	// way back) carry its query as asked; the follows are read after
+	// their version, so a follow made meanwhile only makes a new page.
+	personal := c.Request().URL.RawQuery + " follows " + strconv.FormatInt(s.store.FollowsVersion(v.user.ID), 10)
+	return s.renderSharedAround(c, version, meta, key, content, personal, func() (templ.Component, templ.Component, error) {
+		follow, err := s.followedVM(ctx, v.user.ID, lang, cur, cv, today)
+		if err != nil {
+			return nil, nil, err
 		}
-		return b.String(), nil
+		return views.OffersHead(archive, s.currencyFormVM(c, cur, cv)), views.FollowedList(follow), nil
 	})
-	if err != nil {
-		return err
-	}
-	follow, err := s.followedVM(ctx, v.user.ID, lang, cur, cv, today)
-	if err != nil {
-		return err
-	}
-	head := views.OffersHead(archive, s.currencyFormVM(c, cur, cv))
-	return render(c, http.StatusOK, views.Page(meta, templ.Join(head, templ.Raw(html), views.FollowedList(follow))))
 }
 
 func (s *Server) currencyFormVM(c echo.Context, cur string, cv *converter) views.CurrencyFormVM {
@@ -602,6 +605,9 @@ func (s *Server) renderOffer(c echo.Context, o db.Offer, status int, qty, msg st
 		NoticeID: offerNotices[done],
 		Currency: s.currencyFormVM(c, cur, cv),
 	}
+	if o.ReplacedBy != 0 {
+		vm.ReplacedByHref = i18n.Href(ctx, "/offers/", idString(o.ReplacedBy))
+	}
 	hist, err := s.store.OfferHistory(ctx, lang, o.ModelID, o.TrimID)
 	if err != nil {
 		return err
@@ -727,6 +733,9 @@ func (s *Server) handleOfferInterest(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		if err := s.mailStaffInterest(c.Request().Context(), tx, o.ID, *v.user, qty, msg); err != nil {
+			return err
+		}
 		return tx.Audit(s.auditEntry(c, "offer.interest", "offer_request", id, fmt.Sprintf("offer %d, quantity %d", o.ID, qty)))
 	})
 	if err != nil {
@@ -850,7 +859,7 @@ func (s *Server) handleStaffOfferList(c echo.Context) error {
 var staffOfferNotices = map[string]string{
 	"created": "offers.done.created", "saved": "offers.done.saved", "published": "offers.done.published",
 	"archived": "offers.done.archived", "deleted": "offers.done.deleted", "replied": "offers.done.replied",
-	"rates": "offers.done.rates",
+	"rates": "offers.done.rates", "copied": "offers.done.copied",
 }
 
 // offerForm is the staff editor's input, as typed.
@@ -868,6 +877,8 @@ type offerForm struct {
 	TierQty    [maxTiers]string
 	TierPrice  [maxTiers]string
 	Texts      map[string]db.OfferTexts
+	// Replaces is the copy's "replace the original when published" box.
+	Replaces bool
 }
 
 // maxTiers is how many volume tiers the editor offers.
@@ -908,6 +919,13 @@ func readOfferForm(c echo.Context) (offerForm, bool) {
 	}
 	for _, l := range db.Langs {
 		f.Texts[l] = db.OfferTexts{Warranty: get("warranty_" + l), AfterSales: get("after_sales_" + l), Notes: get("notes_" + l)}
+	}
+	switch get("replaces") {
+	case "":
+	case "1":
+		f.Replaces = true
+	default:
+		ok = false
 	}
 	return f, ok
 }
@@ -1026,6 +1044,7 @@ func (s *Server) validateOffer(ctx context.Context, f offerForm) (db.OfferInput,
 		in.Tiers = append(in.Tiers, db.Tier{MinQty: qty, PriceMinor: tp})
 	}
 	in.Texts = f.Texts
+	in.Replaces = f.Replaces
 	for _, l := range db.Langs {
 		t := f.Texts[l]
 		checkText(fe, "warranty_"+l, t.Warranty, false, 0, 4000, true)
@@ -1039,7 +1058,7 @@ func (s *Server) validateOffer(ctx context.Context, f offerForm) (db.OfferInput,
 func formFromOffer(o db.Offer) offerForm {
 	f := offerForm{Target: "m:" + idString(o.ModelID), Price: plainMoney(o.Price), Currency: o.Price.Currency,
 		MOQ: strconv.FormatInt(o.MOQ, 10), Incoterm: o.Incoterm, Place: o.Place, LeadDays: strconv.Itoa(o.LeadDays),
-		ValidFrom: db.Day(o.ValidFrom), ValidUntil: db.Day(o.ValidUntil), Texts: o.Texts}
+		ValidFrom: db.Day(o.ValidFrom), ValidUntil: db.Day(o.ValidUntil), Texts: o.Texts, Replaces: o.Replaces}
 	if o.TrimID != 0 {
 		f.Target = "t:" + idString(o.TrimID)
 	}
@@ -1121,6 +1140,7 @@ func (s *Server) offerFormVM(ctx context.Context, id int64, f offerForm, fe fiel
 		}
 		vm.Texts = append(vm.Texts, views.OfferTextFieldsVM{Lang: l, Warranty: w, AfterSales: a, Notes: nt})
 	}
+	vm.Replaces = f.Replaces
 	labels := map[string]string{}
 	for _, n := range offerFieldOrder {
 		labels[n] = offerFieldLabel(n)
@@ -1208,13 +1228,21 @@ func (s *Server) renderOfferEditor(c echo.Context, o db.Offer, status int, f off
 		vm.NoticeID = errID
 	}
 	base := "/staff/offers/" + idString(o.ID)
+	if o.CopiedFrom != 0 {
+		vm.CopiedFrom, vm.CopiedFromHref = o.CopiedFrom, i18n.Href(ctx, "/staff/offers/", idString(o.CopiedFrom))
+	}
+	if o.ReplacedBy != 0 {
+		vm.ReplacedBy, vm.ReplacedByHref = o.ReplacedBy, i18n.Href(ctx, "/staff/offers/", idString(o.ReplacedBy))
+	}
 	switch o.Status {
 	case "draft":
 		vm.PublishHref, vm.DeleteHref = i18n.Href(ctx, base+"/publish"), i18n.Href(ctx, base+"/delete")
+		vm.ShowReplaces = o.CopiedFrom != 0
 	case "published":
 		vm.ArchiveHref = i18n.Href(ctx, base+"/archive")
 		fallthrough
 	default:
+		vm.CopyHref = i18n.Href(ctx, base+"/copy")
 		cv, err := s.converterFor(ctx, s.today())
 		if err != nil {
 			return err
@@ -1293,9 +1321,26 @@ func (s *Server) handleOfferPublish(c echo.Context) error {
 		if err := tx.PublishOffer(o.ID, fr, now); err != nil {
 			return err
 		}
-		return tx.Audit(s.auditEntry(c, "offer.published", "offer", o.ID,
-			fmt.Sprintf("%s %s = %s RUB (rate %s/%d of %s, %s)", plainMoney(price), price.Currency, plainMoney(db.Money{Minor: fr.RubMinor, Currency: "RUB"}),
-				fr.Rate.Value, fr.Rate.Nominal, db.Day(fr.Rate.Date), fr.Rate.Source)))
+		detail := fmt.Sprintf("%s %s = %s RUB (rate %s/%d of %s, %s)", plainMoney(price), price.Currency, plainMoney(db.Money{Minor: fr.RubMinor, Currency: "RUB"}),
+			fr.Rate.Value, fr.Rate.Nominal, db.Day(fr.Rate.Date), fr.Rate.Source)
+		// A copy marked to replace its original archives it and takes
+		// over its followers, who are told what changed.
+		old, replaced, err := tx.ReplaceOffer(o.ID, now)
+		if err != nil {
+			return err
+		}
+		if replaced {
+			cur, err := tx.OfferTermsByID(o.ID)
+			if err != nil {
+				return err
+			}
+			changes := strings.Join(db.VersionChanges(old, cur), ",")
+			if err := s.notifyOfferFollowers(ctx, tx, o.ID, "offer_version", changes, versionMailData(old, cur)); err != nil {
+				return err
+			}
+			detail += fmt.Sprintf("; replaces offer %d", old.ID)
+		}
+		return tx.Audit(s.auditEntry(c, "offer.published", "offer", o.ID, detail))
 	})
 	switch {
 	case errors.Is(err, db.ErrNoRate):
@@ -1318,6 +1363,9 @@ func (s *Server) handleOfferArchiveAction(c echo.Context) error {
 	}
 	err = s.store.Tx(ctx, func(tx *db.Tx) error {
 		if err := tx.ArchiveOffer(o.ID, s.now()); err != nil {
+			return err
+		}
+		if err := s.notifyOfferFollowers(ctx, tx, o.ID, "offer_withdrawn", "", nil); err != nil {
 			return err
 		}
 		return tx.Audit(s.auditEntry(c, "offer.archived", "offer", o.ID, ""))

@@ -121,6 +121,7 @@ var policy = map[string]access{
 	"GET /staff/rates":                      staffOnly,
 	"POST /staff/rates":                     staffOnly,
 	"POST /staff/rates/import":              staffOnly,
+	"POST /staff/offers/:id/copy":           staffOnly,
 	"GET /admin/users":                      adminOnly,
 	"GET /admin/users/new":                  adminOnly,
 	"POST /admin/users/new":                 adminOnly,

@@ -713,8 +713,12 @@ func (s *Server) handleNotifications(c echo.Context) error {
 	vm := views.NotificationsVM{Pref: pref, Choices: db.NotifyChoices, PrefAction: i18n.Href(ctx, "/notifications/preference"),
 		ReadAction: i18n.Href(ctx, "/notifications/read"), NoticeID: proposalNotices[c.QueryParam("done")]}
 	for _, n := range items {
+		href := i18n.Href(ctx, "/proposals/", idString(n.ProposalID))
+		if n.OfferID != 0 {
+			href = i18n.Href(ctx, "/offers/", idString(n.OfferID))
+		}
 		vm.Items = append(vm.Items, views.NotificationVM{Kind: n.Kind, Title: textVM(n.Title.In(lang), lang), Detail: n.Detail,
-			Href: i18n.Href(ctx, "/proposals/", idString(n.ProposalID)), At: n.CreatedAt, Unread: n.ReadAt.IsZero()})
+			Href: href, At: n.CreatedAt, Unread: n.ReadAt.IsZero()})
 		if n.ReadAt.IsZero() {
 			vm.Unread++
 		}
@@ -810,8 +814,11 @@ func (s *Server) SendDigests(ctx context.Context, now time.Time) (int, error) {
 				if n.Detail != "" {
 					what = loc.T("notify.kind."+n.Kind, "Stage", loc.T("proposal.stage."+n.Detail))
 				}
-				line := what + ": " + n.Title.In(u.Lang).Value +
-					" (" + loc.DateTime(n.CreatedAt) + ")\n" + s.absURL(i18n.HrefLang(u.Lang, "/proposals/", idString(n.ProposalID)))
+				link := s.absURL(i18n.HrefLang(u.Lang, "/proposals/", idString(n.ProposalID)))
+				if n.OfferID != 0 {
+					what, link = offerNotificationText(loc, n.Kind, n.Detail), s.absURL(i18n.HrefLang(u.Lang, "/offers/", idString(n.OfferID)))
+				}
+				line := what + ": " + n.Title.In(u.Lang).Value + " (" + loc.DateTime(n.CreatedAt) + ")\n" + link
 				lines = append(lines, line)
 			}
 			items2 := ""

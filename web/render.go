@@ -67,12 +67,51 @@ func render(c echo.Context, status int, component templ.Component) error {
 // currency as well as their role. key must name everything else the
 // content depends on; content must not show anything personal.
 func (s *Server) renderSharedAt(c echo.Context, meta views.PageMeta, stamp int64, key string, content func() (templ.Component, error), after templ.Component) error {
+	html, err := s.sharedHTML(c, stamp, key, content)
+	if err != nil {
+		return err
+	}
+	if after != nil {
+		return render(c, 200, views.Page(meta, templ.Join(templ.Raw(html), after)))
+	}
+	return s.renderSessionPage(c, stamp, key, func() (templ.Component, error) {
+		return views.Page(meta, templ.Raw(html)), nil
+	})
+}
+
+// renderSharedAround renders a page of shared content, kept as
+// renderSharedAt keeps it, between parts of the viewer's own (the offers
+// list's currency switch before it, the offers they follow after it),
+// and keeps the whole page for the viewer's session as renderSharedAt does.
+// personalKey must name everything the parts depend on besides the
+// language, the viewer's session, role, name and unread count, and the
+// content version; parts makes them when the page is not kept. version
+// is the content version read before anything the page shows was read,
+// so that nothing older than it is kept under it.
+func (s *Server) renderSharedAround(c echo.Context, version int64, meta views.PageMeta, key string, content func() (templ.Component, error),
+	personalKey string, parts func() (before, after templ.Component, err error)) error {
+	html, err := s.sharedHTML(c, version, key, content)
+	if err != nil {
+		return err
+	}
+	return s.renderSessionPage(c, version, key+"|"+personalKey, func() (templ.Component, error) {
+		before, after, err := parts()
+		if err != nil {
+			return nil, err
+		}
+		return views.Page(meta, templ.Join(before, templ.Raw(html), after)), nil
+	})
+}
+
+// sharedHTML is the shared content of a page, rendered once per language,
+// role and key under a stamp (see renderSharedAt).
+func (s *Server) sharedHTML(c echo.Context, version int64, key string, content func() (templ.Component, error)) (string, error) {
 	ctx := c.Request().Context()
 	role := "visitor"
 	if v := viewerOf(c); v.loggedIn() {
 		role = v.user.Role
 	}
-	html, err := memoized(s.memo, stamp, "html "+i18n.Lang(ctx)+" "+role+" "+key, func() (string, error) {
+	return memoized(s.memo, version, "html "+i18n.Lang(ctx)+" "+role+" "+key, func() (string, error) {
 		comp, err := content()
 		if err != nil {
 			return "", err
@@ -83,30 +122,38 @@ func (s *Server) renderSharedAt(c echo.Context, meta views.PageMeta, stamp int64
 		}
 		return b.String(), nil
 	})
-	if err != nil {
-		return err
-	}
-	if after != nil {
-		return render(c, 200, views.Page(meta, templ.Join(templ.Raw(html), after)))
-	}
-	if u := views.CurrentUser(ctx); u != nil && viewerOf(c).session != nil {
-		// A logged-in person's page is this content in a layout of their
-		// own (name, role, unread count, the form token of their session):
-		// kept, compressed, for their session until a publish retires the
-		// content or any of those changes.
-		ses := viewerOf(c).session
-		pkey := fmt.Sprintf("page %s %s|%s|%d|%s|%s", i18n.Lang(ctx), key, hashSessionID(ses.ID), u.Unread, u.Role, u.Name)
-		p, err := memoized(s.pages, stamp, pkey, func() (*cachedPage, error) {
-			var b bytes.Buffer
-			if err := views.Page(meta, templ.Raw(html)).Render(ctx, &b); err != nil {
-				return nil, err
-			}
-			return makeCached(b.Bytes(), echo.MIMETextHTMLCharsetUTF8, i18n.Lang(ctx)), nil
-		})
+}
+
+// renderSessionPage answers with the page page makes. A logged-in
+// person's page is kept, compressed, for their session under key until
+// what retires version (a publish) or a change of anything personal in its layout (name,
+// role, unread count; the form token is their session's); key must name
+// everything else the page depends on. Anyone else's is made each time.
+func (s *Server) renderSessionPage(c echo.Context, version int64, key string, page func() (templ.Component, error)) error {
+	ctx := c.Request().Context()
+	u := views.CurrentUser(ctx)
+	ses := viewerOf(c).session
+	if u == nil || ses == nil {
+		comp, err := page()
 		if err != nil {
 			return err
 		}
-		return writePage(c, p, privateNoCacheValue)
+		return render(c, 200, comp)
 	}
-	return render(c, 200, views.Page(meta, templ.Raw(html)))
+	pkey := fmt.Sprintf("page %s %s|%s|%d|%s|%s", i18n.Lang(ctx), key, hashSessionID(ses.ID), u.Unread, u.Role, u.Name)
+	p, err := memoized(s.pages, version, pkey, func() (*cachedPage, error) {
+		comp, err := page()
+		if err != nil {
+			return nil, err
+		}
+		var b bytes.Buffer
+		if err := comp.Render(ctx, &b); err != nil {
+			return nil, err
+		}
+		return makeCached(b.Bytes(), echo.MIMETextHTMLCharsetUTF8, i18n.Lang(ctx)), nil
+	})
+	if err != nil {
+		return err
+	}
+	return writePage(c, p, privateNoCacheValue)
 }

@@ -57,6 +57,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}, logger, nil)
 	srv.SetMailWake(mailer.Wake())
 	go sendDigests(ctx, srv, logger)
+	go notifyExpiredOffers(ctx, srv, expiryEvery, logger)
 	mailerDone := make(chan struct{})
 	go func() { mailer.Run(ctx); close(mailerDone) }()
 	if cfg.SMTPHost == "" {
@@ -253,6 +254,29 @@ func sendDigests(ctx context.Context, srv *web.Server, logger *slog.Logger) {
 			logger.Warn("send digests", "err", err)
 		} else if n > 0 {
 			logger.Info("digests queued", "count", n)
+		}
+	}
+}
+
+// expiryEvery is how often followers of offers that expired are told.
+const expiryEvery = 5 * time.Minute
+
+// notifyExpiredOffers tells followers of expired offers, once at start and
+// then every interval until ctx ends.
+func notifyExpiredOffers(ctx context.Context, srv *web.Server, every time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := srv.NotifyExpiredOffers(ctx)
+		if err != nil && ctx.Err() == nil {
+			logger.Warn("offer expiry notices", "err", err)
+		} else if n > 0 {
+			logger.Info("offer expiry notices", "offers", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }
