@@ -121,6 +121,10 @@ type Store struct {
 	inquiries atomic.Int64
 	inboxMu   sync.Mutex
 	inbox     map[string]cachedInbox
+	// shipments is the shipments version: every committed change to
+	// shipments or markets increments it, which invalidates the
+	// dashboard's figures kept in memory.
+	shipments atomic.Int64
 }
 
 // NewStore wraps an opened, migrated database and loads the content version.

@@ -40,6 +40,9 @@ type Tx struct {
 	// inquiriesChanged is set when it changed submitted inquiries, which
 	// moves the inquiries version on after the commit.
 	inquiriesChanged bool
+	// shipmentsChanged is set when it changed shipments or markets, which
+	// moves the shipments version on after the commit.
+	shipmentsChanged bool
 }
 
 // Tx runs fn in one writer transaction (BEGIN IMMEDIATE) and commits it
@@ -59,6 +62,9 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if t.inquiriesChanged {
 		s.inquiries.Add(1)
+	}
+	if t.shipmentsChanged {
+		s.shipments.Add(1)
 	}
 	if t.published {
 		return s.reloadVersion(ctx)
