@@ -48,6 +48,9 @@ type InquiryMonth struct {
 	Month     string
 	Received  int
 	Converted int
+	// Rate is Converted of Received in percent (one decimal); not Valid
+	// in a month without inquiries.
+	Rate sql.NullFloat64
 }
 
 // InquiryMonths is how many months the inquiries table covers.
@@ -151,18 +154,19 @@ func (s *Store) PipelineStats(ctx context.Context, now time.Time) (PipelineStats
 			UNION ALL
 			SELECT strftime('%Y-%m', m || '-01', '+1 month'), i + 1 FROM months WHERE i < ?
 		)
-		SELECT months.m, count(q.id), COALESCE(sum(q.status = 'accepted' OR q.proposal_id IS NOT NULL), 0)
+		SELECT m, received, converted, round(100.0 * converted / nullif(received, 0), 1) FROM (
+		SELECT months.m AS m, count(q.id) AS received, COALESCE(sum(q.status = 'accepted' OR q.proposal_id IS NOT NULL), 0) AS converted
 		FROM months
 		LEFT JOIN inquiries q ON q.submitted_at >= months.m || '-01'
 			AND q.submitted_at < strftime('%Y-%m-%d', months.m || '-01', '+1 month')
-		GROUP BY months.m ORDER BY months.m`, start, InquiryMonths)
+		GROUP BY months.m) ORDER BY m`, start, InquiryMonths)
 	if err != nil {
 		return ps, fmt.Errorf("store: inquiry months: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var m InquiryMonth
-		if err := rows.Scan(&m.Month, &m.Received, &m.Converted); err != nil {
+		if err := rows.Scan(&m.Month, &m.Received, &m.Converted, &m.Rate); err != nil {
 			return ps, fmt.Errorf("store: inquiry months: %w", err)
 		}
 		ps.Inquiries = append(ps.Inquiries, m)

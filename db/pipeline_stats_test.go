@@ -172,10 +172,12 @@ func TestInquiryMonths(t *testing.T) {
 		t.Fatalf("months: %+v", ps.Inquiries)
 	}
 	want := map[string][2]int{"2025-06": {1, 0}, "2026-03": {3, 2}, "2026-05": {1, 0}}
+	// Two of three in March: 66.7 %.
+	rates := map[string]sql.NullFloat64{"2025-06": {Float64: 0, Valid: true}, "2026-03": {Float64: 66.7, Valid: true}, "2026-05": {Float64: 0, Valid: true}}
 	for _, m := range ps.Inquiries {
 		w := want[m.Month]
-		if m.Received != w[0] || m.Converted != w[1] {
-			t.Errorf("%s: %d received, %d converted; want %d, %d", m.Month, m.Received, m.Converted, w[0], w[1])
+		if m.Received != w[0] || m.Converted != w[1] || m.Rate != rates[m.Month] {
+			t.Errorf("%s: %d received, %d converted (%v); want %d, %d (%v)", m.Month, m.Received, m.Converted, m.Rate, w[0], w[1], rates[m.Month])
 		}
 	}
 }

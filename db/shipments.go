@@ -393,3 +393,27 @@ func (t *Tx) ImportShipments(in []ShipmentInput, actorID int64, now time.Time) (
 // ShipmentsVersion moves on with every committed change to shipments or
 // markets, so figures derived from them under an older version are stale.
 func (s *Store) ShipmentsVersion() int64 { return s.shipments.Load() }
+
+// ShipmentMonths returns the first and last month with a record, or two
+// empty strings when there is none.
+func (s *Store) ShipmentMonths(ctx context.Context) (first, last string, err error) {
+	var lo, hi sql.NullString
+	if err := s.queryRow(ctx, `SELECT min(month), max(month) FROM shipments`).Scan(&lo, &hi); err != nil {
+		return "", "", fmt.Errorf("store: shipment months: %w", err)
+	}
+	return lo.String, hi.String, nil
+}
+
+// ShipmentIDByKey returns the id of the record for a month, market and
+// model; ErrNotFound when there is none.
+func (s *Store) ShipmentIDByKey(ctx context.Context, k ShipmentKey) (int64, error) {
+	var id int64
+	err := s.queryRow(ctx, `SELECT id FROM shipments WHERE month = ? AND market_id = ? AND model_id = ?`, k.Month, k.MarketID, k.ModelID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("store: shipment %s/%d/%d: %w", k.Month, k.MarketID, k.ModelID, ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: shipment %s/%d/%d: %w", k.Month, k.MarketID, k.ModelID, err)
+	}
+	return id, nil
+}

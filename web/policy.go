@@ -186,6 +186,19 @@ var policy = map[string]access{
 	"POST /staff/inquiries/:id/ask":               staffOnly,
 	"POST /staff/inquiries/:id/accept":            staffOnly,
 	"POST /staff/inquiries/:id/decline":           staffOnly,
+
+	// Export dashboard: approved members read it (staff see the pipeline
+	// in numbers on it too); staff keep the shipment records and markets.
+	"GET /dashboard":                       members,
+	"GET /dashboard.csv":                   members,
+	"GET /staff/shipments":                 staffOnly,
+	"POST /staff/shipments":                staffOnly,
+	"POST /staff/shipments/markets":        staffOnly,
+	"POST /staff/shipments/import":         staffOnly,
+	"POST /staff/shipments/import/confirm": staffOnly,
+	"GET /staff/shipments/:id":             staffOnly,
+	"POST /staff/shipments/:id":            staffOnly,
+	"POST /staff/shipments/:id/delete":     staffOnly,
 }
 
 // route registers a handler under the language group, guarded by the

@@ -87,6 +87,10 @@ func (s *Server) routes() {
 		// with exchange rates and expressions of interest.
 		s.offerRoutes(g)
 
+		// Export dashboard: approved members read the figures against the
+		// goal; staff keep the shipment records behind them.
+		s.shipmentRoutes(g)
+
 		g.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	}
 }
