@@ -54,8 +54,8 @@ type DashboardVM struct {
 	AsOf string
 	// Labels of the periods ("January – May 2026").
 	YearLabel, Last12Label, Last3Label, Prev3Label, YoY3Label, RestLabel string
-	YearUnits, Last12Units                                             int
-	YearProgress, Last12Progress                                       string
+	YearUnits, Last12Units                                               int
+	YearProgress, Last12Progress                                         string
 	// MainName is the main market's name (Russia); its units and shares.
 	MainName                  string
 	MainYear, MainLast12      int

@@ -126,7 +126,7 @@ func TestDashboardPage(t *testing.T) {
 		{"fig-needed", "Recent rate: 1,867 a month (average of the last three complete months). 9,796 a month more is needed."},
 	}
 	for _, c := range cases {
-		got := strings.Join(strings.Fields(doc.Find("[data-testid=" + c.testID + "]").Text()), " ")
+		got := strings.Join(strings.Fields(doc.Find("[data-testid="+c.testID+"]").Text()), " ")
 		if !strings.Contains(got, c.want) {
 			t.Errorf("%s = %q\nwant it to contain %q", c.testID, got, c.want)
 		}

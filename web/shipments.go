@@ -2,10 +2,10 @@ package web
 
 import (
 	"context"
+	"crypto/hmac"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"crypto/hmac"
 	"fmt"
 	"io"
 	"net/http"
