@@ -188,6 +188,19 @@ var routeMatrix = map[string]expect{
 	"POST /staff/inquiries/:id/ask":               {nf, nf, nf, pass, pass},
 	"POST /staff/inquiries/:id/accept":            {nf, nf, nf, pass, pass},
 	"POST /staff/inquiries/:id/decline":           {nf, nf, nf, pass, pass},
+
+	// Export dashboard: members read it; the shipment records are staff's.
+	// :id is a shipment record; deleting asks first, so every role meets it.
+	"GET /dashboard":                       {toLogin, ok, ok, ok, ok},
+	"GET /dashboard.csv":                   {toLogin, ok, ok, ok, ok},
+	"GET /staff/shipments":                 {nf, nf, nf, ok, ok},
+	"POST /staff/shipments":                {nf, nf, nf, pass, pass},
+	"POST /staff/shipments/markets":        {nf, nf, nf, pass, pass},
+	"POST /staff/shipments/import":         {nf, nf, nf, pass, pass},
+	"POST /staff/shipments/import/confirm": {nf, nf, nf, pass, pass},
+	"GET /staff/shipments/:id":             {nf, nf, nf, ok, ok},
+	"POST /staff/shipments/:id":            {nf, nf, nf, pass, pass},
+	"POST /staff/shipments/:id/delete":     {nf, nf, nf, pass, pass},
 }
 
 var matrixRoles = []string{"visitor", "investor", "partner", "staff", "admin"}
@@ -241,6 +254,19 @@ func TestRoleRouteMatrix(t *testing.T) {
 	// A published offer for the members' routes, a draft for the staff
 	// editor, and someone's interest for the staff reply.
 	offers := seedOffers(t, ts)
+	// A shipment record for the shipments' :id routes.
+	var shipmentID int64
+	if err := ts.store.Tx(context.Background(), func(tx *db.Tx) error {
+		var mk, md int64
+		if err := ts.store.DB().Read.QueryRow(`SELECT (SELECT id FROM markets WHERE code = 'ru'), (SELECT id FROM models WHERE slug = 'rira')`).Scan(&mk, &md); err != nil {
+			return err
+		}
+		var err error
+		shipmentID, err = tx.CreateShipment(db.ShipmentInput{Month: "2026-01", MarketID: mk, ModelID: md, Units: 10}, 0, time.Now())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 
 	clients := map[string]*client{}
 	tokens := map[string]string{}
@@ -288,6 +314,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 			id = fmt.Sprint(specGroupID)
 		case strings.Contains(path, "/staff/specs/items/"):
 			id = fmt.Sprint(specItemID)
+		case strings.Contains(path, "/staff/shipments/"):
+			id = fmt.Sprint(shipmentID)
 		case strings.Contains(path, "/staff/offers/requests/"):
 			id = fmt.Sprint(offers.request)
 		case strings.Contains(path, "/staff/offers/") && strings.HasSuffix(path, "/delete"):
