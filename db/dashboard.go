@@ -128,153 +128,141 @@ type ModelUnits struct {
 }
 
 // Dashboard computes the export figures for the month now falls in; model
-// names are in lang.
+// names are in lang. Two statements read the shipments, each scanning its
+// range of months once through the covering index: the 24 months of the
+// chart, summed by month, from which every figure of the summary is
+// summed in turn; and the last 12 months, summed by market and model,
+// from which the sums by market and by model come.
 func (s *Store) Dashboard(ctx context.Context, lang string, now time.Time) (Dashboard, error) {
 	p := PeriodsAt(now)
 	d := Dashboard{Periods: p, Goal: ExportGoal}
-	from := min(p.PrevYearStart, p.YoY3Start, p.MonthsStart)
-	err := s.queryRow(ctx, `
-		SELECT ytd, l12, ru_ytd, ru_l12,
-			round(100.0 * ru_ytd / nullif(ytd, 0), 1), round(100.0 * ru_l12 / nullif(l12, 0), 1),
-			round(100.0 * ytd / :goal, 1), round(100.0 * l12 / :goal, 1),
-			last3, prev3, yoy3,
-			round(100.0 * (last3 - prev3) / nullif(prev3, 0), 1), round(100.0 * (last3 - yoy3) / nullif(yoy3, 0), 1),
-			prev_ytd,
-			max(:goal - ytd, 0), (max(:goal - ytd, 0) + :left - 1) / :left, (last3 + 2) / 3,
-			demo
-		FROM (SELECT
-			COALESCE(sum(CASE WHEN s.month BETWEEN :ys AND :cur THEN s.units END), 0) AS ytd,
-			COALESCE(sum(CASE WHEN s.month BETWEEN :l12 AND :cur THEN s.units END), 0) AS l12,
-			COALESCE(sum(CASE WHEN s.month BETWEEN :ys AND :cur AND mk.code = :main THEN s.units END), 0) AS ru_ytd,
-			COALESCE(sum(CASE WHEN s.month BETWEEN :l12 AND :cur AND mk.code = :main THEN s.units END), 0) AS ru_l12,
-			COALESCE(sum(CASE WHEN s.month BETWEEN :l3s AND :l3e THEN s.units END), 0) AS last3,
-			COALESCE(sum(CASE WHEN s.month BETWEEN :p3s AND :p3e THEN s.units END), 0) AS prev3,
-			COALESCE(sum(CASE WHEN s.month BETWEEN :y3s AND :y3e THEN s.units END), 0) AS yoy3,
-			COALESCE(sum(CASE WHEN s.month BETWEEN :pys AND :pye THEN s.units END), 0) AS prev_ytd,
-			COALESCE(sum(s.demo), 0) AS demo
-			FROM shipments s JOIN markets mk ON mk.id = s.market_id
-			WHERE s.month BETWEEN :from AND :cur)`,
-		sql.Named("goal", ExportGoal), sql.Named("left", p.MonthsLeft), sql.Named("main", MainMarket),
+	rows, err := s.query(ctx, `
+		WITH RECURSIVE months(m, i) AS (
+			SELECT :from, 1
+			UNION ALL
+			SELECT strftime('%Y-%m', m || '-01', '+1 month'), i + 1 FROM months WHERE i < :n
+		),
+		monthly AS MATERIALIZED (
+			SELECT month, sum(units) AS u,
+				sum(CASE WHEN market_id = (SELECT id FROM markets WHERE code = :main) THEN units ELSE 0 END) AS ru,
+				sum(demo) AS demo
+			FROM shipments WHERE month BETWEEN :from AND :cur GROUP BY month
+		),
+		filled AS MATERIALIZED (
+			SELECT months.m AS month, COALESCE(monthly.u, 0) AS u, COALESCE(monthly.ru, 0) AS ru, COALESCE(monthly.demo, 0) AS demo
+			FROM months LEFT JOIN monthly ON monthly.month = months.m
+		),
+		totals AS (
+			SELECT
+				sum(CASE WHEN month BETWEEN :ys AND :cur THEN u ELSE 0 END) AS ytd,
+				sum(CASE WHEN month BETWEEN :l12 AND :cur THEN u ELSE 0 END) AS l12,
+				sum(CASE WHEN month BETWEEN :ys AND :cur THEN ru ELSE 0 END) AS ru_ytd,
+				sum(CASE WHEN month BETWEEN :l12 AND :cur THEN ru ELSE 0 END) AS ru_l12,
+				sum(CASE WHEN month BETWEEN :l3s AND :l3e THEN u ELSE 0 END) AS last3,
+				sum(CASE WHEN month BETWEEN :p3s AND :p3e THEN u ELSE 0 END) AS prev3,
+				sum(CASE WHEN month BETWEEN :y3s AND :y3e THEN u ELSE 0 END) AS yoy3,
+				sum(CASE WHEN month BETWEEN :pys AND :pye THEN u ELSE 0 END) AS prev_ytd,
+				sum(demo) AS demo
+			FROM filled
+		)
+		SELECT f.month, f.u, f.ru,
+			t.ytd, t.l12, t.ru_ytd, t.ru_l12,
+			round(100.0 * t.ru_ytd / nullif(t.ytd, 0), 1), round(100.0 * t.ru_l12 / nullif(t.l12, 0), 1),
+			round(100.0 * t.ytd / :goal, 1), round(100.0 * t.l12 / :goal, 1),
+			t.last3, t.prev3, t.yoy3,
+			round(100.0 * (t.last3 - t.prev3) / nullif(t.prev3, 0), 1), round(100.0 * (t.last3 - t.yoy3) / nullif(t.yoy3, 0), 1),
+			t.prev_ytd,
+			max(:goal - t.ytd, 0), (max(:goal - t.ytd, 0) + :left - 1) / :left, CAST(round(t.last3 / 3.0) AS INTEGER),
+			t.demo
+		FROM filled f, totals t ORDER BY f.month`,
+		sql.Named("n", DashboardMonths), sql.Named("goal", ExportGoal), sql.Named("left", p.MonthsLeft), sql.Named("main", MainMarket),
 		sql.Named("ys", p.YearStart), sql.Named("cur", p.Current), sql.Named("l12", p.Last12Start),
 		sql.Named("l3s", p.Last3Start), sql.Named("l3e", p.Last3End), sql.Named("p3s", p.Prev3Start), sql.Named("p3e", p.Prev3End),
 		sql.Named("y3s", p.YoY3Start), sql.Named("y3e", p.YoY3End), sql.Named("pys", p.PrevYearStart), sql.Named("pye", p.PrevYearEnd),
-		sql.Named("from", from),
-	).Scan(&d.YearUnits, &d.Last12Units, &d.MainYear, &d.MainLast12, &d.MainYearShare, &d.MainLast12Share,
-		&d.YearProgress, &d.Last12Progress, &d.Last3, &d.Prev3, &d.YoY3, &d.Trend3, &d.TrendYoY, &d.PrevYearUnits,
-		&d.Remaining, &d.NeededPerMonth, &d.Last3Average, &d.Demo)
+		sql.Named("from", p.MonthsStart),
+	)
 	if err != nil {
 		return d, fmt.Errorf("store: dashboard figures: %w", err)
 	}
-	if d.Months, err = s.dashboardMonths(ctx, p); err != nil {
-		return d, err
+	d.Months = make([]MonthUnits, 0, DashboardMonths)
+	for rows.Next() {
+		var m MonthUnits
+		if err := rows.Scan(&m.Month, &m.Units, &m.Main, &d.YearUnits, &d.Last12Units, &d.MainYear, &d.MainLast12, &d.MainYearShare, &d.MainLast12Share,
+			&d.YearProgress, &d.Last12Progress, &d.Last3, &d.Prev3, &d.YoY3, &d.Trend3, &d.TrendYoY, &d.PrevYearUnits,
+			&d.Remaining, &d.NeededPerMonth, &d.Last3Average, &d.Demo); err != nil {
+			rows.Close()
+			return d, fmt.Errorf("store: dashboard figures: %w", err)
+		}
+		d.Months = append(d.Months, m)
 	}
-	if d.Markets, err = s.dashboardMarkets(ctx, p); err != nil {
-		return d, err
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return d, fmt.Errorf("store: dashboard figures: %w", err)
 	}
-	if d.Models, err = s.dashboardModels(ctx, lang, p); err != nil {
+	if d.Markets, d.Models, err = s.dashboardShares(ctx, lang, p); err != nil {
 		return d, err
 	}
 	return d, nil
 }
 
-// dashboardMonths sums each month of the chart, months without shipments
-// included (the recursive CTE lists every month).
-func (s *Store) dashboardMonths(ctx context.Context, p Periods) ([]MonthUnits, error) {
+// dashboardShares sums units by market and by model over this year and the
+// last 12 months, largest first, with each one's share of the 12 months;
+// those with no units in the 12 months are left out. The shipments are
+// read once, summed by market and model, and those sums summed again each
+// way.
+func (s *Store) dashboardShares(ctx context.Context, lang string, p Periods) ([]MarketUnits, []ModelUnits, error) {
 	rows, err := s.query(ctx, `
-		WITH RECURSIVE months(m, i) AS (
-			SELECT ?, 1
+		WITH pairs AS MATERIALIZED (
+			SELECT market_id, model_id, sum(CASE WHEN month >= :ys THEN units ELSE 0 END) AS ytd, sum(units) AS l12
+			FROM shipments WHERE month BETWEEN :l12 AND :cur GROUP BY market_id, model_id
+		),
+		sums AS (
+			SELECT 'market' AS kind, market_id AS id, sum(ytd) AS ytd, sum(l12) AS l12 FROM pairs GROUP BY market_id
 			UNION ALL
-			SELECT strftime('%Y-%m', m || '-01', '+1 month'), i + 1 FROM months WHERE i < ?
+			SELECT 'model', model_id, sum(ytd), sum(l12) FROM pairs GROUP BY model_id
 		)
-		SELECT months.m, COALESCE(sum(s.units), 0), COALESCE(sum(CASE WHEN mk.code = ? THEN s.units END), 0)
-		FROM months
-		LEFT JOIN shipments s ON s.month = months.m
-		LEFT JOIN markets mk ON mk.id = s.market_id
-		GROUP BY months.m ORDER BY months.m`, p.MonthsStart, DashboardMonths, MainMarket)
-	if err != nil {
-		return nil, fmt.Errorf("store: dashboard months: %w", err)
-	}
-	defer rows.Close()
-	out := make([]MonthUnits, 0, DashboardMonths)
-	for rows.Next() {
-		var m MonthUnits
-		if err := rows.Scan(&m.Month, &m.Units, &m.Main); err != nil {
-			return nil, fmt.Errorf("store: dashboard months: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
-}
-
-// dashboardMarkets sums units by market over this year and the last 12
-// months; markets with none in either are left out.
-func (s *Store) dashboardMarkets(ctx context.Context, p Periods) ([]MarketUnits, error) {
-	rows, err := s.query(ctx, `
-		SELECT mk.id, mk.code, mk.name_ru, mk.name_en, mk.name_fa, ytd, l12,
-			COALESCE(round(100.0 * l12 / nullif(sum(l12) OVER (), 0), 1), 0)
-		FROM (SELECT s.market_id,
-				COALESCE(sum(CASE WHEN s.month >= :ys THEN s.units END), 0) AS ytd,
-				COALESCE(sum(CASE WHEN s.month >= :l12 THEN s.units END), 0) AS l12
-			FROM shipments s WHERE s.month BETWEEN min(:ys, :l12) AND :cur
-			GROUP BY s.market_id) t
-		JOIN markets mk ON mk.id = t.market_id
-		ORDER BY l12 DESC, ytd DESC, mk.sort_order, mk.id`,
+		SELECT sums.kind, sums.id, COALESCE(mk.code, m.slug), COALESCE(mk.name_ru, ''), COALESCE(mk.name_en, ''), COALESCE(mk.name_fa, ''),
+			sums.ytd, sums.l12, COALESCE(round(100.0 * sums.l12 / nullif(sum(sums.l12) OVER (PARTITION BY sums.kind), 0), 1), 0)
+		FROM sums
+		LEFT JOIN markets mk ON sums.kind = 'market' AND mk.id = sums.id
+		LEFT JOIN models m ON sums.kind = 'model' AND m.id = sums.id
+		ORDER BY sums.kind, sums.l12 DESC, sums.ytd DESC, COALESCE(mk.sort_order, m.sort_order), sums.id`,
 		sql.Named("ys", p.YearStart), sql.Named("l12", p.Last12Start), sql.Named("cur", p.Current))
 	if err != nil {
-		return nil, fmt.Errorf("store: dashboard markets: %w", err)
+		return nil, nil, fmt.Errorf("store: dashboard shares: %w", err)
 	}
-	defer rows.Close()
-	var out []MarketUnits
-	for rows.Next() {
-		var m MarketUnits
-		if err := rows.Scan(&m.ID, &m.Code, &m.Name.RU, &m.Name.EN, &m.Name.FA, &m.Year, &m.Last12, &m.Last12Share); err != nil {
-			return nil, fmt.Errorf("store: dashboard markets: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
-}
-
-// dashboardModels sums units by model over this year and the last 12
-// months.
-func (s *Store) dashboardModels(ctx context.Context, lang string, p Periods) ([]ModelUnits, error) {
-	rows, err := s.query(ctx, `
-		SELECT m.id, m.slug, ytd, l12,
-			COALESCE(round(100.0 * l12 / nullif(sum(l12) OVER (), 0), 1), 0)
-		FROM (SELECT s.model_id,
-				COALESCE(sum(CASE WHEN s.month >= :ys THEN s.units END), 0) AS ytd,
-				COALESCE(sum(CASE WHEN s.month >= :l12 THEN s.units END), 0) AS l12
-			FROM shipments s WHERE s.month BETWEEN min(:ys, :l12) AND :cur
-			GROUP BY s.model_id) t
-		JOIN models m ON m.id = t.model_id
-		ORDER BY l12 DESC, ytd DESC, m.sort_order, m.id`,
-		sql.Named("ys", p.YearStart), sql.Named("l12", p.Last12Start), sql.Named("cur", p.Current))
-	if err != nil {
-		return nil, fmt.Errorf("store: dashboard models: %w", err)
-	}
-	var out []ModelUnits
+	var markets []MarketUnits
+	var models []ModelUnits
 	var ids []int64
 	for rows.Next() {
-		var m ModelUnits
-		if err := rows.Scan(&m.ID, &m.Slug, &m.Year, &m.Last12, &m.Last12Share); err != nil {
+		var kind, code string
+		var id int64
+		var name L10n
+		var ytd, l12 int
+		var share float64
+		if err := rows.Scan(&kind, &id, &code, &name.RU, &name.EN, &name.FA, &ytd, &l12, &share); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("store: dashboard models: %w", err)
+			return nil, nil, fmt.Errorf("store: dashboard shares: %w", err)
 		}
-		out = append(out, m)
-		ids = append(ids, m.ID)
+		if kind == "market" {
+			markets = append(markets, MarketUnits{ID: id, Code: code, Name: name, Year: ytd, Last12: l12, Last12Share: share})
+		} else {
+			models = append(models, ModelUnits{ID: id, Slug: code, Year: ytd, Last12: l12, Last12Share: share})
+			ids = append(ids, id)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: dashboard models: %w", err)
+		return nil, nil, fmt.Errorf("store: dashboard shares: %w", err)
 	}
 	names, err := s.loadTexts(ctx, "model_texts", "model_id", "name", ids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	for i := range out {
-		if out[i].Name = names.pick(out[i].ID, lang); out[i].Name.Value == "" {
-			out[i].Name = Text{Value: out[i].Slug}
+	for i := range models {
+		if models[i].Name = names.pick(models[i].ID, lang); models[i].Name.Value == "" {
+			models[i].Name = Text{Value: models[i].Slug}
 		}
 	}
-	return out, nil
+	return markets, models, nil
 }

@@ -11,7 +11,10 @@ import (
 // and Desc describe it to screen readers, and a table beside it holds the
 // same figures.
 type BarChartVM struct {
-	ID     string
+	ID string
+	// Dir is the direction its text reads in: rtl on Persian pages, whose
+	// charts are mirrored.
+	Dir    string
 	Title  string
 	Desc   string
 	Width  int
@@ -68,7 +71,7 @@ type DashboardVM struct {
 	Reached, OnTrack          bool
 	Progress, Monthly         BarChartVM
 	MarketsChart, ModelsChart BarChartVM
-	Months                    []DashMonthVM
+	MonthTables               []DashMonthTableVM
 	Markets, Models           []DashShareVM
 	CSVHref                   string
 	// Demo is set when illustrative demonstration records are among the
@@ -87,6 +90,13 @@ type TrendVM struct {
 	Up    bool
 	Down  bool
 	Text  string
+}
+
+// DashMonthTableVM is a year's run of months of the monthly chart, as a
+// table with its caption.
+type DashMonthTableVM struct {
+	Caption string
+	Rows    []DashMonthVM
 }
 
 // DashMonthVM is one month of the monthly table.

@@ -169,8 +169,15 @@ func (s *Server) dashboardVM(ctx context.Context, d db.Dashboard) views.Dashboar
 		CSVHref:        i18n.Href(ctx, "/dashboard.csv"),
 		Demo:           d.Demo > 0,
 	}
-	for _, m := range d.Months {
-		vm.Months = append(vm.Months, views.DashMonthVM{Label: monthLabel(ctx, m.Month), Units: m.Units, Main: m.Main})
+	// The 24 months as two tables of 12, older first, side by side.
+	for start := 0; start < len(d.Months); start += 12 {
+		part := d.Months[start:min(start+12, len(d.Months))]
+		tbl := views.DashMonthTableVM{Caption: i18n.T(ctx, "dashboard.months.caption", "Market", main,
+			"Period", rangeLabel(ctx, part[0].Month, part[len(part)-1].Month))}
+		for _, m := range part {
+			tbl.Rows = append(tbl.Rows, views.DashMonthVM{Label: monthLabel(ctx, m.Month), Units: m.Units, Main: m.Main})
+		}
+		vm.MonthTables = append(vm.MonthTables, tbl)
 	}
 	var marketBars, modelBars []shareBar
 	for _, m := range d.Markets {

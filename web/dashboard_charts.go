@@ -13,15 +13,19 @@ import (
 
 // svgChart places a chart's shapes in left-to-right coordinates; on a
 // right-to-left page it mirrors them, so bars grow and months run the way
-// a Persian reader reads. The SVG itself is drawn left to right, so the
-// text anchors are mirrored here too.
+// a Persian reader reads, and the SVG's direction is right to left, so
+// its labels read right and their anchors (start, end) follow.
 type svgChart struct {
 	vm  views.BarChartVM
 	rtl bool
 }
 
 func newSVGChart(id, title, desc string, w, h int, rtl bool) *svgChart {
-	return &svgChart{vm: views.BarChartVM{ID: id, Title: title, Desc: desc, Width: w, Height: h}, rtl: rtl}
+	dir := "ltr"
+	if rtl {
+		dir = "rtl"
+	}
+	return &svgChart{vm: views.BarChartVM{ID: id, Title: title, Desc: desc, Width: w, Height: h, Dir: dir}, rtl: rtl}
 }
 
 func coord(x float64) string { return strconv.FormatFloat(math.Round(x*10)/10, 'f', -1, 64) }
@@ -48,14 +52,6 @@ func (c *svgChart) rule(x1, y1, x2, y2 float64, class string) {
 }
 
 func (c *svgChart) text(x, y float64, anchor, class, text string) {
-	if c.rtl {
-		switch anchor {
-		case "start":
-			anchor = "end"
-		case "end":
-			anchor = "start"
-		}
-	}
 	c.vm.Texts = append(c.vm.Texts, views.ChartTextVM{X: coord(c.x(x)), Y: coord(y), Anchor: anchor, Class: class, Text: text})
 }
 
@@ -86,8 +82,8 @@ func shortName(s string) string {
 // monthlyChart draws the last 24 months as bars: the main market's units
 // at the bottom, the others on top, and the monthly pace the goal needs.
 func monthlyChart(ctx context.Context, d db.Dashboard, main string, rtl bool) views.BarChartVM {
-	const w, h = 760, 300
-	left, right, top, bottom := 64.0, float64(w)-12, 24.0, float64(h)-50
+	const w, h = 960, 320
+	left, right, top, bottom := 70.0, float64(w)-12, 24.0, float64(h)-52
 	pace := (d.Goal + 11) / 12
 	peak := pace
 	for _, m := range d.Months {
@@ -111,6 +107,7 @@ func monthlyChart(ctx context.Context, d db.Dashboard, main string, rtl bool) vi
 	}
 	slot := (right - left) / float64(max(len(d.Months), 1))
 	bw := slot * 0.68
+	yearShown := false
 	for i, m := range d.Months {
 		x := left + float64(i)*slot + (slot-bw)/2
 		hm := float64(m.Main) * k
@@ -121,11 +118,14 @@ func monthlyChart(ctx context.Context, d db.Dashboard, main string, rtl bool) vi
 		c.bar(x, bottom-hm-ho, bw, ho, "bar-other", label)
 		y, _ := strconv.Atoi(m.Month[:4])
 		mon, _ := strconv.Atoi(m.Month[5:])
+		// A month label every quarter; the year under each January and
+		// under the first labelled month.
 		if (mon-1)%3 == 0 {
-			c.text(x+bw/2, bottom+17, "middle", "chart-label", i18n.T(ctx, "dashboard.mon."+strconv.Itoa(mon)))
-		}
-		if mon == 1 || i == 0 {
-			c.text(x+bw/2, bottom+35, "middle", "chart-label chart-year", i18n.From(ctx).Year(y))
+			c.text(x+bw/2, bottom+18, "middle", "chart-label", i18n.T(ctx, "dashboard.mon."+strconv.Itoa(mon)))
+			if mon == 1 || !yearShown {
+				c.text(x+bw/2, bottom+38, "middle", "chart-label chart-year", i18n.From(ctx).Year(y))
+				yearShown = true
+			}
 		}
 	}
 	c.rule(left, bottom, right, bottom, "axis")
@@ -146,9 +146,9 @@ type shareBar struct {
 // shareChart draws horizontal bars, largest first, each labelled with its
 // name, units and share.
 func shareChart(ctx context.Context, id, title, desc string, bars []shareBar, rtl bool) views.BarChartVM {
-	const w, rowH = 760, 32
+	const w, rowH = 620, 32
 	h := len(bars)*rowH + 8
-	labelW, valueW := 190.0, 150.0
+	labelW, valueW := 170.0, 140.0
 	peak := 1
 	for _, b := range bars {
 		peak = max(peak, b.units)
@@ -174,8 +174,8 @@ func shareChart(ctx context.Context, id, title, desc string, bars []shareBar, rt
 // progressChart draws this year's and the last 12 months' units against
 // the goal.
 func progressChart(ctx context.Context, d db.Dashboard, vm views.DashboardVM, rtl bool) views.BarChartVM {
-	const w, h, rowH = 760, 118, 38
-	labelW, valueW := 190.0, 150.0
+	const w, h, rowH = 620, 122, 38
+	labelW, valueW := 150.0, 140.0
 	scaleMax := max(d.Goal, d.YearUnits, d.Last12Units)
 	k := (float64(w) - labelW - valueW) / float64(scaleMax)
 	c := newSVGChart("chart-progress", i18n.T(ctx, "dashboard.progress.title", "Goal", i18n.FormatInt(ctx, d.Goal)),

@@ -102,7 +102,7 @@ func TestDashboardPage(t *testing.T) {
 		}
 		for _, id := range []string{"progress-table", "months-table", "markets-table", "models-table"} {
 			tbl := doc.Find("[data-testid=" + id + "]")
-			if tbl.Find("caption").Length() != 1 || tbl.Find("th[scope=col]").Length() < 2 || tbl.Find("tbody th[scope=row]").Length() < 1 {
+			if tbl.Find("caption").Length() != tbl.Length() || tbl.Find("th[scope=col]").Length() < 2 || tbl.Find("tbody th[scope=row]").Length() < 1 {
 				t.Errorf("%s: table %s lacks a caption or headers", role, id)
 			}
 		}

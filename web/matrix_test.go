@@ -255,18 +255,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 	// editor, and someone's interest for the staff reply.
 	offers := seedOffers(t, ts)
 	// A shipment record for the shipments' :id routes.
-	var shipmentID int64
-	if err := ts.store.Tx(context.Background(), func(tx *db.Tx) error {
-		var mk, md int64
-		if err := ts.store.DB().Read.QueryRow(`SELECT (SELECT id FROM markets WHERE code = 'ru'), (SELECT id FROM models WHERE slug = 'rira')`).Scan(&mk, &md); err != nil {
-			return err
-		}
-		var err error
-		shipmentID, err = tx.CreateShipment(db.ShipmentInput{Month: "2026-01", MarketID: mk, ModelID: md, Units: 10}, 0, time.Now())
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	shipmentID := seedShipment(t, ts)
 
 	clients := map[string]*client{}
 	tokens := map[string]string{}

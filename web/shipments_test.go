@@ -461,3 +461,23 @@ func TestShipmentForms(t *testing.T) {
 		t.Errorf("audit: %v", actions)
 	}
 }
+
+// seedShipment stores a record (Rira to Russia, January 2026) and returns
+// its id.
+func seedShipment(t *testing.T, ts *testServer) int64 {
+	t.Helper()
+	var id int64
+	err := ts.store.Tx(t.Context(), func(tx *db.Tx) error {
+		var mk, md int64
+		if err := ts.store.DB().Read.QueryRow(`SELECT (SELECT id FROM markets WHERE code = 'ru'), (SELECT id FROM models WHERE slug = 'rira')`).Scan(&mk, &md); err != nil {
+			return err
+		}
+		var err error
+		id, err = tx.CreateShipment(db.ShipmentInput{Month: "2026-01", MarketID: mk, ModelID: md, Units: 10}, 0, ts.now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
