@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -124,4 +125,26 @@ func TestBrowserDashboard(t *testing.T) {
 	visit(t, ctx, base+"/fa/staff/shipments", 200)
 	runAxe(t, ctx, "shipments, Persian")
 	screenshot(t, ctx, "shipments-fa")
+
+	// Dark colours, then a 360px phone: the page does not scroll sideways
+	// (a chart too wide scrolls in its own box).
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	visit(t, ctx, base+"/en/dashboard", 200)
+	runAxe(t, ctx, "dashboard for staff (dark)")
+	screenshot(t, ctx, "dashboard-staff-dark-en")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/ru/dashboard", "/fa/dashboard"} {
+		visit(t, ctx, base+path, 200)
+		if sw := eval[int](t, ctx, `document.documentElement.scrollWidth`); sw > 360 {
+			t.Errorf("%s at 360px: page is %dpx wide, scrolls sideways", path, sw)
+		}
+		runAxe(t, ctx, path+" at 360px")
+		screenshot(t, ctx, "dashboard-phone-"+path[1:3])
+	}
 }
