@@ -301,3 +301,44 @@ func TestDashboardFollowsShipments(t *testing.T) {
 		t.Errorf("after the month turned: %q", got)
 	}
 }
+
+// TestDashboardEmpty: with nothing recorded the page still reads well:
+// zeros against the goal, the months chart, and a note instead of the
+// charts by market and model.
+func TestDashboardEmpty(t *testing.T) {
+	ts := newTestServer(t)
+	cl, _ := loginAs(t, ts, "partner")
+	res := cl.get(t, "/en/dashboard")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("%d", res.StatusCode)
+	}
+	doc := checkPage(t, "en", res, "/en/dashboard")
+	if got := doc.Find("[data-testid=fig-year] .figure").Text(); got != "0" {
+		t.Errorf("this year: %q", got)
+	}
+	if got := doc.Find("[data-testid=fig-share] .figure").Text(); got != "—" {
+		t.Errorf("share: %q", got)
+	}
+	if n := doc.Find("svg[role=img]").Length(); n != 2 {
+		t.Errorf("%d charts", n)
+	}
+	if n := doc.Find(`p.empty:contains("No shipments recorded in the last 12 months.")`).Length(); n != 2 {
+		t.Errorf("%d notes for the empty market and model charts", n)
+	}
+}
+
+// TestDashboardPendingAccount: an account waiting for approval cannot log
+// in, so the dashboard sends it to the login page like any visitor.
+func TestDashboardPendingAccount(t *testing.T) {
+	ts := newTestServer(t)
+	u := createUser(t, ts, "pending-dash@example.com", "investor", "pending")
+	cl := ts.newClient()
+	if res := cl.submit(t, "/en/login", "/en/login", url.Values{"email": {u.Email}, "password": {testPassword}}); res.StatusCode == http.StatusSeeOther {
+		t.Fatal("a pending account logged in")
+	}
+	for _, p := range []string{"/en/dashboard", "/en/dashboard.csv"} {
+		if res := cl.get(t, p); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/en/login?next=") {
+			t.Errorf("%s: %d %s", p, res.StatusCode, res.Header.Get("Location"))
+		}
+	}
+}
