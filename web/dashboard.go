@@ -264,20 +264,20 @@ func (s *Server) handleDashboardCSV(c echo.Context) error {
 		{sum, T("dashboard.csv.needed", "N", num(d.MonthsLeft)), d.Current, yearEnd, num(d.NeededPerMonth), ""},
 		{sum, T("dashboard.csv.recent"), d.Last3Start, d.Last3End, num(d.Last3Average), ""},
 	} {
-		e.row(r)
+		e.rowWithNumbers(r[:4], r[4:])
 	}
 	for _, m := range d.Markets {
 		name := m.Name.In(lang).Value
-		e.row([]string{T("dashboard.csv.market"), name, d.Last12Start, d.Current, num(m.Last12), pct(m.Last12Share)})
-		e.row([]string{T("dashboard.csv.market"), name, d.YearStart, d.Current, num(m.Year), ""})
+		e.rowWithNumbers([]string{T("dashboard.csv.market"), name, d.Last12Start, d.Current}, []string{num(m.Last12), pct(m.Last12Share)})
+		e.rowWithNumbers([]string{T("dashboard.csv.market"), name, d.YearStart, d.Current}, []string{num(m.Year), ""})
 	}
 	for _, m := range d.Models {
-		e.row([]string{T("dashboard.csv.model"), m.Name.Value, d.Last12Start, d.Current, num(m.Last12), pct(m.Last12Share)})
-		e.row([]string{T("dashboard.csv.model"), m.Name.Value, d.YearStart, d.Current, num(m.Year), ""})
+		e.rowWithNumbers([]string{T("dashboard.csv.model"), m.Name.Value, d.Last12Start, d.Current}, []string{num(m.Last12), pct(m.Last12Share)})
+		e.rowWithNumbers([]string{T("dashboard.csv.model"), m.Name.Value, d.YearStart, d.Current}, []string{num(m.Year), ""})
 	}
 	for _, m := range d.Months {
-		e.row([]string{T("dashboard.csv.month"), T("dashboard.csv.all_markets"), m.Month, m.Month, num(m.Units), ""})
-		e.row([]string{T("dashboard.csv.month"), main, m.Month, m.Month, num(m.Main), ""})
+		e.rowWithNumbers([]string{T("dashboard.csv.month"), T("dashboard.csv.all_markets"), m.Month, m.Month}, []string{num(m.Units), ""})
+		e.rowWithNumbers([]string{T("dashboard.csv.month"), main, m.Month, m.Month}, []string{num(m.Main), ""})
 	}
 	return e.send(c, "export-dashboard-"+d.Current+".csv")
 }

@@ -342,3 +342,15 @@ func TestDashboardPendingAccount(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVRowWithNumbers: numbers the portal computed keep their sign;
+// anything else is neutralised as in every export.
+func TestCSVRowWithNumbers(t *testing.T) {
+	e := newCSVExport([]string{"a", "b", "c", "d"})
+	e.rowWithNumbers([]string{"=HYPERLINK(1)", "-x"}, []string{"-12.5", "-1+1"})
+	e.w.Flush()
+	want := "\ufeffa,b,c,d\n'=HYPERLINK(1),'-x,-12.5,'-1+1\n"
+	if got := e.buf.String(); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
