@@ -145,6 +145,10 @@ type Store struct {
 	searchesAt    int64
 	// searchFlight makes a search asked by several people at once once.
 	searchFlight singleflight.Group
+	// shipments is the shipments version: every committed change to
+	// shipments or markets increments it, which invalidates the
+	// dashboard's figures kept in memory.
+	shipments atomic.Int64
 }
 
 // NewStore wraps an opened, migrated database and loads the content version.

@@ -53,6 +53,9 @@ type Tx struct {
 	// what (an NDA accepted), which the search results kept in memory
 	// depend on.
 	searchChanged bool
+	// shipmentsChanged is set when it changed shipments or markets, which
+	// moves the shipments version on after the commit.
+	shipmentsChanged bool
 }
 
 // Tx runs fn in one writer transaction (BEGIN IMMEDIATE) and commits it
@@ -78,6 +81,9 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	for _, uid := range t.followsChanged {
 		s.followsCounter(uid).Add(1)
+	}
+	if t.shipmentsChanged {
+		s.shipments.Add(1)
 	}
 	if t.published {
 		return s.reloadVersion(ctx)

@@ -679,6 +679,13 @@ func TestStaffAndAdminPagesHiddenFromOthers(t *testing.T) {
 			gets[i] = strings.Replace(g, "/en/staff/offers/"+idString(p.ID), "/en/staff/offers/"+idString(draft), 1)
 		}
 	}
+	// The shipment record pages' :id names a shipment record.
+	shipment := seedShipment(t, ts)
+	for i, g := range gets {
+		if strings.HasPrefix(g, "/en/staff/shipments/"+idString(p.ID)) {
+			gets[i] = strings.Replace(g, "/en/staff/shipments/"+idString(p.ID), "/en/staff/shipments/"+idString(shipment), 1)
+		}
+	}
 	if len(gets) < 5 || len(posts) < 8 {
 		t.Fatalf("only %d GET and %d POST routes found", len(gets), len(posts))
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -53,4 +54,25 @@ func (e *csvExport) send(c echo.Context, filename string) error {
 	h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	h.Set("Cache-Control", "private, no-store")
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", e.buf.Bytes())
+}
+
+// plainNumber is a number the portal writes itself: digits, a sign, a dot.
+var plainNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+
+// rowWithNumbers adds a row of text cells followed by number cells; the
+// numbers the portal computed (a negative change, say) are kept as they
+// are, so spreadsheets read them as numbers, and anything else in them is
+// neutralised like text.
+func (e *csvExport) rowWithNumbers(text []string, numbers []string) {
+	cells := make([]string, 0, len(text)+len(numbers))
+	for _, c := range text {
+		cells = append(cells, csvCell(c))
+	}
+	for _, c := range numbers {
+		if !plainNumber.MatchString(c) {
+			c = csvCell(c)
+		}
+		cells = append(cells, c)
+	}
+	_ = e.w.Write(cells)
 }

@@ -201,6 +201,18 @@ var routeMatrix = map[string]expect{
 
 	// Search: anyone; what each finds is checked in search_test.go.
 	"GET /search": {ok, ok, ok, ok, ok},
+	// Export dashboard: members read it; the shipment records are staff's.
+	// :id is a shipment record; deleting asks first, so every role meets it.
+	"GET /dashboard":                       {toLogin, ok, ok, ok, ok},
+	"GET /dashboard.csv":                   {toLogin, ok, ok, ok, ok},
+	"GET /staff/shipments":                 {nf, nf, nf, ok, ok},
+	"POST /staff/shipments":                {nf, nf, nf, pass, pass},
+	"POST /staff/shipments/markets":        {nf, nf, nf, pass, pass},
+	"POST /staff/shipments/import":         {nf, nf, nf, pass, pass},
+	"POST /staff/shipments/import/confirm": {nf, nf, nf, pass, pass},
+	"GET /staff/shipments/:id":             {nf, nf, nf, ok, ok},
+	"POST /staff/shipments/:id":            {nf, nf, nf, pass, pass},
+	"POST /staff/shipments/:id/delete":     {nf, nf, nf, pass, pass},
 }
 
 var matrixRoles = []string{"visitor", "investor", "partner", "staff", "admin"}
@@ -256,6 +268,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 	offers := seedOffers(t, ts)
 	// Publishing: a deleted specification item, for the restore route.
 	specDeletion := matrixSpecDeletion(t, ts)
+	// A shipment record for the shipments' :id routes.
+	shipmentID := seedShipment(t, ts)
 
 	clients := map[string]*client{}
 	tokens := map[string]string{}
@@ -303,6 +317,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 			id = fmt.Sprint(specGroupID)
 		case strings.Contains(path, "/staff/specs/items/"):
 			id = fmt.Sprint(specItemID)
+		case strings.Contains(path, "/staff/shipments/"):
+			id = fmt.Sprint(shipmentID)
 		case strings.Contains(path, "/staff/offers/requests/"):
 			id = fmt.Sprint(offers.request)
 		case strings.Contains(path, "/staff/offers/") && strings.HasSuffix(path, "/delete"):

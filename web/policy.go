@@ -197,6 +197,18 @@ var policy = map[string]access{
 	// Search: anyone; the store limits the results to what the person may
 	// open.
 	"GET /search": public,
+	// Export dashboard: approved members read it (staff see the pipeline
+	// in numbers on it too); staff keep the shipment records and markets.
+	"GET /dashboard":                       members,
+	"GET /dashboard.csv":                   members,
+	"GET /staff/shipments":                 staffOnly,
+	"POST /staff/shipments":                staffOnly,
+	"POST /staff/shipments/markets":        staffOnly,
+	"POST /staff/shipments/import":         staffOnly,
+	"POST /staff/shipments/import/confirm": staffOnly,
+	"GET /staff/shipments/:id":             staffOnly,
+	"POST /staff/shipments/:id":            staffOnly,
+	"POST /staff/shipments/:id/delete":     staffOnly,
 }
 
 // route registers a handler under the language group, guarded by the

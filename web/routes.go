@@ -91,6 +91,9 @@ func (s *Server) routes() {
 		// Search across the portal: every person sees only what they may
 		// open; results are personal and never cached.
 		s.route(g, "GET", "/search", s.handleSearch)
+		// Export dashboard: approved members read the figures against the
+		// goal; staff keep the shipment records behind them.
+		s.shipmentRoutes(g)
 
 		g.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	}

@@ -104,3 +104,16 @@ func loadDemoProposals(ctx context.Context, store *db.Store) error {
 	_, err := store.LoadDemoInquiries(ctx, users[0], users[2], time.Now())
 	return err
 }
+
+// loadDemoShipments loads illustrative monthly shipments for the 24
+// months before today, for the export dashboard.
+func loadDemoShipments(ctx context.Context, store *db.Store, logger *slog.Logger) error {
+	added, err := store.LoadDemoShipments(ctx, time.Now().UTC())
+	if err != nil {
+		return err
+	}
+	if added {
+		logger.Info("demo shipments loaded")
+	}
+	return nil
+}

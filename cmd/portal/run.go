@@ -132,6 +132,10 @@ func setup(ctx context.Context, cfg config, logger *slog.Logger) (*web.Server, *
 			d.Close()
 			return nil, nil, nil, err
 		}
+		if err := loadDemoShipments(ctx, store, logger); err != nil {
+			d.Close()
+			return nil, nil, nil, err
+		}
 		if demo, err = ensureDemoAccounts(ctx, store); err != nil {
 			d.Close()
 			return nil, nil, nil, err
