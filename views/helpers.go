@@ -223,3 +223,24 @@ func pricesDiffer(trims []TrimVM) bool {
 	}
 	return false
 }
+
+// staffAreas maps the first part of a staff page's path (without the
+// language) to the staff bar's entry it belongs to.
+var staffAreas = []struct{ prefix, area string }{
+	{"/staff/catalogue", "editor"}, {"/staff/media", "editor"}, {"/staff/specs", "editor"},
+	{"/staff/translations", "editor"}, {"/staff/news", "editor"},
+	{"/staff/offers", "offers"}, {"/staff/rates", "offers"},
+	{"/staff/pipeline", "pipeline"}, {"/staff/proposals", "pipeline"},
+	{"/staff/inquiries", "inquiries"}, {"/staff/shipments", "shipments"},
+	{"/staff/registrations", "staff"}, {"/admin/", "admin"},
+}
+
+// staffArea names the staff bar entry of the page at path, or "".
+func staffArea(path string) string {
+	for _, a := range staffAreas {
+		if path == a.prefix || strings.HasPrefix(path, a.prefix+"/") || (strings.HasSuffix(a.prefix, "/") && strings.HasPrefix(path, a.prefix)) {
+			return a.area
+		}
+	}
+	return ""
+}
