@@ -593,6 +593,7 @@ func (t *Tx) RemoveParticipant(proposalID, userID int64) error {
 // ErrNotFound when the person does not take part.
 func (t *Tx) AcceptNDA(proposalID, userID int64, textSHA256, ip, userAgent string, now time.Time) error {
 	t.searchChanged = true
+	t.proposalsChanged = true
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO nda_acceptances(proposal_id, user_id, nda_version, text_sha256, accepted_at, ip, user_agent)
 		SELECT p.id, pp.user_id, p.nda_version, ?, ?, ?, ? FROM proposals p
 		JOIN proposal_participants pp ON pp.proposal_id = p.id AND pp.user_id = ?

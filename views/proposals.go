@@ -57,6 +57,26 @@ type DocumentVM struct {
 	Href       string
 	ViewHref   string // inline view, PDF only
 	UploadedAt time.Time
+	// Version counts a document's versions from 1.
+	Version int
+	// SupersededAt and DeletedAt mark, on staff's list of earlier
+	// versions, when a newer version replaced this one or the document
+	// was deleted.
+	SupersededAt time.Time
+	DeletedAt    time.Time
+	// ReplaceAction and DeleteAction are set for staff on a current
+	// document; ReplaceError is a refused new version's message.
+	ReplaceAction string
+	DeleteAction  string
+	ReplaceError  string
+}
+
+// DocumentDeleteVM asks staff to confirm deleting a document.
+type DocumentDeleteVM struct {
+	Proposal   TextVM
+	Document   DocumentVM
+	Action     string
+	CancelHref string
 }
 
 // QuestionVM is a question with its answer.
@@ -187,6 +207,8 @@ type StaffProposalVM struct {
 	AddCompany   FieldVM
 	UploadAction string
 	UploadError  string
+	// OldDocuments are earlier versions and deleted documents.
+	OldDocuments []DocumentVM
 	Access       []AccessVM
 	NDAs         []NDAVM
 	Check        *ChainCheckVM
@@ -201,6 +223,7 @@ type StaffProposalVM struct {
 // AccessVM is one view or download of a document.
 type AccessVM struct {
 	Document, User, Company, Action, IP string
+	Version                             int
 	At                                  time.Time
 }
 

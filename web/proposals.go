@@ -68,6 +68,9 @@ func (s *Server) proposalRoutes(g *echo.Group) {
 	s.route(g, "POST", "/staff/proposals/:id/questions/:qid/answer", s.handleProposalAnswer)
 	s.route(g, "GET", "/staff/proposals/:id/verify", s.handleProposalVerify)
 	s.route(g, "GET", "/staff/pipeline", s.handlePipeline)
+	// Proposal documents: new versions and (soft) deletion, by staff.
+	s.route(g, "POST", "/staff/proposals/:id/documents/:doc/replace", s.handleProposalDocumentReplace)
+	s.route(g, "POST", "/staff/proposals/:id/documents/:doc/delete", s.handleProposalDocumentDelete)
 }
 
 // dbViewer is the request's person as the store scopes queries.
@@ -215,12 +218,7 @@ func (s *Server) proposalPageVM(c echo.Context, p db.Proposal) (views.ProposalPa
 		return vm, err
 	}
 	for _, d := range docs {
-		dv := views.DocumentVM{ID: d.ID, Name: d.Name, Kind: d.Kind, Size: d.Size, UploadedAt: d.UploadedAt,
-			Href: i18n.Href(ctx, base+"/documents/"+idString(d.ID))}
-		if d.Kind == "pdf" {
-			dv.ViewHref = dv.Href + "?view=1"
-		}
-		vm.Documents = append(vm.Documents, dv)
+		vm.Documents = append(vm.Documents, s.documentVM(c, p.ID, d))
 	}
 	qs, err := s.store.Questions(ctx, v, p.ID)
 	if err != nil {
@@ -354,21 +352,23 @@ func (s *Server) handleProposalShow(c echo.Context) error {
 }
 
 var proposalNotices = map[string]string{
-	"nda":       "proposal.done.nda",
-	"asked":     "proposal.done.asked",
-	"feed":      "proposal.done.feed",
-	"revoked":   "proposal.done.revoked",
-	"moved":     "staffp.done.moved",
-	"noted":     "staffp.done.noted",
-	"saved":     "staffp.done.saved",
-	"created":   "staffp.done.created",
-	"added":     "staffp.done.added",
-	"removed":   "staffp.done.removed",
-	"uploaded":  "staffp.done.uploaded",
-	"answered":  "staffp.done.answered",
-	"prefs":     "notify.done.pref",
-	"read":      "notify.done.read",
-	"unchanged": "admin.done.unchanged",
+	"nda":         "proposal.done.nda",
+	"asked":       "proposal.done.asked",
+	"feed":        "proposal.done.feed",
+	"revoked":     "proposal.done.revoked",
+	"moved":       "staffp.done.moved",
+	"noted":       "staffp.done.noted",
+	"saved":       "staffp.done.saved",
+	"created":     "staffp.done.created",
+	"added":       "staffp.done.added",
+	"removed":     "staffp.done.removed",
+	"uploaded":    "staffp.done.uploaded",
+	"replaced":    "staffp.done.replaced",
+	"doc_deleted": "staffp.done.doc_deleted",
+	"answered":    "staffp.done.answered",
+	"prefs":       "notify.done.pref",
+	"read":        "notify.done.read",
+	"unchanged":   "admin.done.unchanged",
 }
 
 // handleProposalNDA records a participant's acceptance of the NDA text

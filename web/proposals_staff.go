@@ -3,15 +3,10 @@ package web
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
@@ -386,8 +381,15 @@ func (s *Server) staffPageVM(c echo.Context, p db.Proposal) (views.StaffProposal
 	if err != nil {
 		return vm, err
 	}
+	old, err := s.store.DocumentVersions(ctx, v, p.ID)
+	if err != nil {
+		return vm, err
+	}
+	for _, d := range old {
+		vm.OldDocuments = append(vm.OldDocuments, s.documentVM(c, p.ID, d))
+	}
 	for _, a := range access {
-		vm.Access = append(vm.Access, views.AccessVM{Document: a.Document, User: a.UserName, Company: a.Company, Action: a.Action, IP: a.IP, At: a.At})
+		vm.Access = append(vm.Access, views.AccessVM{Document: a.Document, Version: a.Version, User: a.UserName, Company: a.Company, Action: a.Action, IP: a.IP, At: a.At})
 	}
 	ndas, err := s.store.NDAAcceptances(ctx, v, p.ID)
 	if err != nil {
@@ -653,65 +655,25 @@ func (s *Server) handleProposalUpload(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	refuse := func(status int, id string) error {
-		return s.renderStaffProposal(c, status, p, func(vm *views.StaffProposalVM) { vm.UploadError = id })
-	}
-	if s.cfg.DocumentsDir == "" {
-		return refuse(http.StatusServiceUnavailable, "staffp.upload.no_storage")
-	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return refuse(http.StatusRequestEntityTooLarge, "staffp.upload.too_large")
-		}
-		return refuse(http.StatusUnprocessableEntity, "staffp.upload.missing")
-	}
-	if fh.Size > s.cfg.MaxDocumentBytes {
-		return refuse(http.StatusRequestEntityTooLarge, "staffp.upload.too_large")
-	}
-	f, err := fh.Open()
+	up, status, errID, err := s.receiveDocument(c)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, s.cfg.MaxDocumentBytes+1))
-	if err != nil {
-		return err
+	if errID != "" {
+		return s.renderStaffProposal(c, status, p, func(vm *views.StaffProposalVM) { vm.UploadError = errID })
 	}
-	if int64(len(data)) > s.cfg.MaxDocumentBytes {
-		return refuse(http.StatusRequestEntityTooLarge, "staffp.upload.too_large")
-	}
-	if len(data) == 0 {
-		return refuse(http.StatusUnprocessableEntity, "staffp.upload.missing")
-	}
-	name := safeFileName(fh.Filename)
-	kind := sniffDocument(name, data)
-	if kind == "" {
-		return refuse(http.StatusUnprocessableEntity, "staffp.upload.bad_type")
-	}
-	if err := os.MkdirAll(s.cfg.DocumentsDir, 0o750); err != nil {
-		return err
-	}
-	file := randomToken(24)
-	path := filepath.Join(s.cfg.DocumentsDir, file)
-	if err := os.WriteFile(path, data, 0o640); err != nil {
-		return err
-	}
-	sum := sha256.Sum256(data)
 	err = s.store.Tx(ctx, func(tx *db.Tx) error {
-		id, err := tx.AddDocument(db.Document{ProposalID: p.ID, Name: name, File: file, Kind: kind, Size: int64(len(data)),
-			SHA256: hex.EncodeToString(sum[:])}, viewerOf(c).user.ID, s.now())
+		id, err := tx.AddDocument(up, viewerOf(c).user.ID, s.now())
 		if err != nil {
 			return err
 		}
-		return tx.Audit(s.auditEntry(c, "proposal.document_added", "proposal", p.ID, "document "+idString(id)+" "+name))
+		return tx.Audit(s.auditEntry(c, "proposal.document_added", "proposal", p.ID, "document "+idString(id)+" "+up.Name))
 	})
 	if err != nil {
-		_ = os.Remove(path)
+		s.dropDocumentFile(up)
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, s.staffHref(c, p.ID, "?done=uploaded"))
+	return c.Redirect(http.StatusSeeOther, s.staffHref(c, p.ID, "?done=uploaded#docs-h"))
 }
 
 // handleProposalAnswer answers a question; published as FAQ, every
