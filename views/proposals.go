@@ -315,6 +315,14 @@ type NotificationsVM struct {
 	ReadAction string
 	Unread     int
 	NoticeID   string
+	// PrefError is a refused choice's message; Hour and Zone are the
+	// daily digest's hour and time zone; DigestAt says when the digest
+	// goes out, for someone who chose it.
+	PrefError string
+	Hour      FieldVM
+	Zone      FieldVM
+	DigestAt  string
+	Errors    []FormErrorVM
 }
 
 // stageLabel is a stage's name.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -697,63 +696,12 @@ func (s *Server) handleProposalFeedRevoke(c echo.Context) error {
 
 // ---- Notifications ----
 
-// handleNotifications lists the person's notifications and preference.
-func (s *Server) handleNotifications(c echo.Context) error {
-	ctx := c.Request().Context()
-	lang := i18n.Lang(ctx)
-	u := viewerOf(c).user
-	items, err := s.store.Notifications(ctx, u.ID, 100)
-	if err != nil {
-		return err
-	}
-	pref, err := s.store.NotifyPref(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	vm := views.NotificationsVM{Pref: pref, Choices: db.NotifyChoices, PrefAction: i18n.Href(ctx, "/notifications/preference"),
-		ReadAction: i18n.Href(ctx, "/notifications/read"), NoticeID: proposalNotices[c.QueryParam("done")]}
-	for _, n := range items {
-		href := i18n.Href(ctx, "/proposals/", idString(n.ProposalID))
-		if n.OfferID != 0 {
-			href = i18n.Href(ctx, "/offers/", idString(n.OfferID))
-		}
-		vm.Items = append(vm.Items, views.NotificationVM{Kind: n.Kind, Title: textVM(n.Title.In(lang), lang), Detail: n.Detail,
-			Href: href, At: n.CreatedAt, Unread: n.ReadAt.IsZero()})
-		if n.ReadAt.IsZero() {
-			vm.Unread++
-		}
-	}
-	m := s.pageMeta(c, "notify.title")
-	m.NoIndex = true
-	c.Response().Header().Set("Cache-Control", "private, no-store")
-	return render(c, http.StatusOK, views.NotificationsPage(m, vm))
-}
-
 // handleNotificationsRead marks every notification read.
 func (s *Server) handleNotificationsRead(c echo.Context) error {
 	if err := s.store.MarkNotificationsRead(c.Request().Context(), viewerOf(c).user.ID, s.now()); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, i18n.Href(c.Request().Context(), "/notifications")+"?done=read")
-}
-
-// handleNotificationsPref stores how the person wants to be told.
-func (s *Server) handleNotificationsPref(c echo.Context) error {
-	ctx := c.Request().Context()
-	choice := c.FormValue("notify")
-	if !slices.Contains(db.NotifyChoices, choice) {
-		return echo.NewHTTPError(http.StatusBadRequest, "unknown preference")
-	}
-	err := s.store.Tx(ctx, func(tx *db.Tx) error {
-		if err := tx.SetNotifyPref(viewerOf(c).user.ID, choice); err != nil {
-			return err
-		}
-		return tx.Audit(s.auditEntry(c, "notify.preference", "user", viewerOf(c).user.ID, choice))
-	})
-	if err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, i18n.Href(ctx, "/notifications")+"?done=prefs")
 }
 
 // notifyParticipants tells participants of a change in tx: an in-app
@@ -786,64 +734,6 @@ func (s *Server) notifyParticipants(tx *db.Tx, p db.Proposal, kind, detail, note
 		}
 	}
 	return nil
-}
-
-// SendDigests sends each person who chose the daily digest one mail with
-// their notifications made up to now that no digest carried yet, and
-// returns how many mails it queued. The clock is the caller's, so tests
-// inject theirs.
-func (s *Server) SendDigests(ctx context.Context, now time.Time) (int, error) {
-	sent := 0
-	err := s.store.Tx(ctx, func(tx *db.Tx) error {
-		users, err := tx.DigestUsers(now)
-		if err != nil {
-			return err
-		}
-		for _, u := range users {
-			items, err := tx.TakeDigest(u.ID, now)
-			if err != nil {
-				return err
-			}
-			if len(items) == 0 {
-				continue
-			}
-			loc := s.catalog.Locale(u.Lang)
-			var lines []string
-			for _, n := range items {
-				what := loc.T("notify.kind." + n.Kind)
-				if n.Detail != "" {
-					what = loc.T("notify.kind."+n.Kind, "Stage", loc.T("proposal.stage."+n.Detail))
-				}
-				link := s.absURL(i18n.HrefLang(u.Lang, "/proposals/", idString(n.ProposalID)))
-				if n.OfferID != 0 {
-					what, link = offerNotificationText(loc, n.Kind, n.Detail), s.absURL(i18n.HrefLang(u.Lang, "/offers/", idString(n.OfferID)))
-				}
-				line := what + ": " + n.Title.In(u.Lang).Value + " (" + loc.DateTime(n.CreatedAt) + ")\n" + link
-				lines = append(lines, line)
-			}
-			items2 := ""
-			for i, l := range lines {
-				if i > 0 {
-					items2 += "\n\n"
-				}
-				items2 += l
-			}
-			m, err := s.composeMail(recipientOf(u), mailSpec{Kind: "proposal_digest", Link: s.absURL(i18n.HrefLang(u.Lang, "/notifications")),
-				Data: []any{"Count", loc.Int(len(items)), "Items", items2}})
-			if err != nil {
-				return err
-			}
-			if err := tx.EnqueueMail(m, now); err != nil {
-				return err
-			}
-			sent++
-		}
-		return nil
-	})
-	if sent > 0 {
-		s.notifyMailer()
-	}
-	return sent, err
 }
 
 // stageName is a stage's name in a locale; "" for no stage.
