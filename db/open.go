@@ -125,8 +125,9 @@ type Store struct {
 	// unfollow: pages listing a person's follows are kept until it moves.
 	follows sync.Map
 	// proposals is the proposals version: every committed change to
-	// proposals, their participants or timelines increments it, which
-	// invalidates the board cache.
+	// proposals or to what their pages show (participants, NDA
+	// acceptances, timelines, documents, questions, feed tokens)
+	// increments it, which invalidates the board cache.
 	proposals atomic.Int64
 	boardMu   sync.Mutex
 	boards    map[string]cachedBoard
@@ -167,7 +168,8 @@ func NewStore(ctx context.Context, d *DB) (*Store, error) {
 }
 
 // ProposalsVersion is the proposals version: every committed change to a
-// proposal, its participants or its timeline increments it, so what was
+// proposal or to what its pages show (participants, NDA acceptances,
+// timeline, documents, questions, feed tokens) increments it, so what was
 // derived from proposals under an older version is stale.
 func (s *Store) ProposalsVersion() int64 { return s.proposals.Load() }
 

@@ -222,6 +222,10 @@ type BoardFilter struct {
 	// PerStage bounds the cards of each column (the longest in stage
 	// first); the column's count is always complete.
 	PerStage int
+	// Stage, when set, limits the board to that stage's column, whose
+	// cards start after Offset: one page of a column.
+	Stage  string
+	Offset int
 }
 
 // BoardColumn is one stage of the board.
@@ -281,12 +285,16 @@ func (s *Store) Board(ctx context.Context, v Viewer, f BoardFilter) ([]BoardColu
 		counts[st] = n
 	}
 	rows.Close()
-	cols := make([]BoardColumn, 0, len(AllStages))
-	for _, st := range AllStages {
+	stages := AllStages
+	if f.Stage != "" {
+		stages = []string{f.Stage}
+	}
+	cols := make([]BoardColumn, 0, len(stages))
+	for _, st := range stages {
 		col := BoardColumn{Stage: st, Count: counts[st]}
-		if col.Count > 0 {
+		if col.Count > f.Offset {
 			rows, err := s.query(ctx, `SELECT `+proposalCols+` FROM proposals p WHERE p.stage = ? AND `+w+`
-				ORDER BY p.stage_since, p.id LIMIT ?`, append(append([]any{st}, args...), f.PerStage)...)
+				ORDER BY p.stage_since, p.id LIMIT ? OFFSET ?`, append(append([]any{st}, args...), f.PerStage, f.Offset)...)
 			if err != nil {
 				return nil, fmt.Errorf("store: board %s: %w", st, err)
 			}
@@ -526,7 +534,7 @@ func (s *Store) Participants(ctx context.Context, v Viewer, proposalID int64) ([
 		(SELECT max(n.accepted_at) FROM nda_acceptances n WHERE n.proposal_id = p.id AND n.user_id = u.id AND n.nda_version = p.nda_version),
 		COALESCE((SELECT notify FROM user_prefs WHERE user_id = u.id), 'immediate')
 		FROM proposal_participants pp JOIN users u ON u.id = pp.user_id JOIN proposals p ON p.id = pp.proposal_id
-		WHERE pp.proposal_id = ? AND `+scope+` ORDER BY pp.added_at, u.id`, append([]any{proposalID}, args...)...)
+		WHERE pp.proposal_id = +? AND `+scope+` ORDER BY pp.added_at, u.id`, append([]any{proposalID}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: participants of %d: %w", proposalID, err)
 	}

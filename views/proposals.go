@@ -143,7 +143,11 @@ type ProposalPageVM struct {
 	Events       []EventVM
 	// TimelineHTML, when set, is the participants' timeline already
 	// rendered (it is the same for all of them), used instead of Events.
-	TimelineHTML  []byte
+	TimelineHTML []byte
+	// TimelineShown and TimelineTotal say how many entries of how many
+	// the status page shows (the latest ones).
+	TimelineShown int
+	TimelineTotal int
 	Documents     []DocumentVM
 	Questions     []QuestionVM
 	AskAction     string
@@ -271,6 +275,11 @@ type BoardVM struct {
 	ErrorID     string
 	// ErrorData fills the error message's template.
 	ErrorData []any
+	// Column is the stage shown alone, page by page ("" for the whole
+	// board), with BoardHref back to the whole board and its pages.
+	Column     string
+	BoardHref  string
+	Pagination PaginationVM
 }
 
 // BoardColumnVM is one stage of the board.
@@ -279,6 +288,8 @@ type BoardColumnVM struct {
 	Count int
 	Cards []BoardCardVM
 	More  int
+	// MoreHref is the column alone, with every card page by page.
+	MoreHref string
 }
 
 // BoardCardVM is a proposal on the board, with its move form.

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/ikco/partner-portal/db"
@@ -31,8 +32,6 @@ const (
 	maxQuestionLen = 4000
 	// proposalsPerPage is the length of a page of the proposal lists.
 	proposalsPerPage = 24
-	// boardPerStage bounds the cards of a board column.
-	boardPerStage = 20
 )
 
 // proposalRoutes registers the participants' proposal pages, the
@@ -178,27 +177,30 @@ func (s *Server) proposalPageVM(c echo.Context, p db.Proposal) (views.ProposalPa
 		vm.Track = track(p.Stage, lastOpenStage(events))
 		vm.Events = eventVMs(events)
 	} else {
-		// A participant's timeline is the same for all of them: rendered
-		// once per proposals version and language. The version is read
-		// before the timeline, so a change committed meanwhile is never
-		// filed under the new version.
+		// A participant's status page shows the end of the timeline (the
+		// history page and its download have all of it); it is the same
+		// for every participant, so it is rendered once per proposals
+		// version and language. The version is read before the timeline,
+		// so a change committed meanwhile is never filed under the newer
+		// version; the page reaches here only past the viewer's scope.
 		version := s.store.ProposalsVersion()
-		e, ok := s.timelines.get(p.ID, lang, version)
-		if !ok {
-			events, err := s.store.Timeline(ctx, v, p.ID)
+		tl, err := memoized(s.fragments, version, "timeline "+idString(p.ID)+" "+lang, func() (timelineFragment, error) {
+			tail, err := s.store.TimelineTail(ctx, v, p.ID, statusTimelineEntries)
 			if err != nil {
-				return vm, err
+				return timelineFragment{}, err
 			}
 			var buf bytes.Buffer
-			if err := views.Timeline(eventVMs(events), false).Render(ctx, &buf); err != nil {
-				return vm, err
+			if err := views.Timeline(eventVMs(tail.Events), false).Render(ctx, &buf); err != nil {
+				return timelineFragment{}, err
 			}
-			e = timelineEntry{version: version, html: buf.Bytes(), lastOpen: lastOpenStage(events)}
-			s.timelines.put(p.ID, lang, e)
+			return timelineFragment{html: buf.Bytes(), lastOpen: tail.LastOpen, shown: len(tail.Events), total: tail.Total}, nil
+		})
+		if err != nil {
+			return vm, err
 		}
-		vm.Track = track(p.Stage, e.lastOpen)
+		vm.Track = track(p.Stage, tl.lastOpen)
 		if vm.Open {
-			vm.TimelineHTML = e.html
+			vm.TimelineHTML, vm.TimelineShown, vm.TimelineTotal = tl.html, tl.shown, tl.total
 		}
 	}
 	if !vm.Open {
@@ -330,24 +332,53 @@ func (s *Server) gated(c echo.Context, p db.Proposal) error {
 	return errGated
 }
 
-// handleProposalShow is the participant's negotiation status page.
+// statusTimelineEntries is how many of the latest timeline entries a
+// status page shows; the history page has them all.
+const statusTimelineEntries = 10
+
+// timelineFragment is a participant's timeline rendered, with what the
+// page says around it.
+type timelineFragment struct {
+	html         []byte
+	lastOpen     string
+	shown, total int
+}
+
+// handleProposalShow is the participant's negotiation status page. Who
+// may see it is decided on every request (the viewer-scoped proposal
+// query); the page itself is then kept for the viewer's session until
+// the proposals version moves on.
 func (s *Server) handleProposalShow(c echo.Context) error {
+	version := s.store.ProposalsVersion()
 	p, err := s.proposalOf(c)
 	if err != nil {
 		return err
 	}
-	vm, err := s.proposalPageVM(c, p)
-	if err != nil {
-		return err
+	page := func() (templ.Component, error) {
+		vm, err := s.proposalPageVM(c, p)
+		if err != nil {
+			return nil, err
+		}
+		vm.NoticeID = proposalNotices[c.QueryParam("done")]
+		if tok := c.QueryParam("feed"); tok != "" && len(tok) <= 100 {
+			// The token was just made and passes through the redirect
+			// once; only its hash is stored, so this is the only time it
+			// shows.
+			vm.FeedURL = s.feedURL(i18n.Lang(c.Request().Context()), p.ID, tok)
+		}
+		return views.ProposalPage(s.proposalMeta(c, vm.Title.Value), vm), nil
 	}
-	vm.NoticeID = proposalNotices[c.QueryParam("done")]
-	if tok := c.QueryParam("feed"); tok != "" && len(tok) <= 100 {
-		// The token was just made and passes through the redirect once;
-		// only its hash is stored, so this is the only time it shows.
-		vm.FeedURL = s.feedURL(i18n.Lang(c.Request().Context()), p.ID, tok)
+	if c.QueryParam("feed") != "" {
+		// A page with a feed token in it is never kept.
+		comp, err := page()
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Set("Cache-Control", "private, no-store")
+		return render(c, http.StatusOK, comp)
 	}
-	c.Response().Header().Set("Cache-Control", "private, no-store")
-	return render(c, http.StatusOK, views.ProposalPage(s.proposalMeta(c, vm.Title.Value), vm))
+	key := fmt.Sprintf("proposal %d %t %t", p.ID, p.Participant, p.NDAAccepted)
+	return s.renderPersonal(c, s.proposalPages, version, key, privateNoStoreValue, page)
 }
 
 var proposalNotices = map[string]string{

@@ -9,8 +9,10 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/ikco/partner-portal/db"
@@ -730,19 +732,33 @@ func (s *Server) handleProposalAnswer(c echo.Context) error {
 
 // ---- The pipeline board ----
 
-// boardQuery is the board's filters from the query string.
+// Sizes of the board: the cards each column shows (the longest in stage
+// first; the column's count is complete and links to all of them), and
+// the cards of a page of one column.
+const (
+	boardPerStage  = 6
+	boardPerColumn = 30
+)
+
+// boardQuery is the board's filters from the query string, and the
+// column (with its page) when one stage is shown alone.
 type boardQuery struct {
 	Kind, Market string
 	Owner        int64
+	Stage        string
+	Page         int
 }
 
 func parseBoardQuery(q url.Values) (boardQuery, error) {
-	bq := boardQuery{Kind: q.Get("kind"), Market: q.Get("market")}
+	bq := boardQuery{Kind: q.Get("kind"), Market: q.Get("market"), Stage: q.Get("stage")}
 	if bq.Kind != "" && !slices.Contains(db.ProposalKinds, bq.Kind) {
 		return bq, echo.NewHTTPError(http.StatusBadRequest, "unknown kind")
 	}
 	if bq.Market != "" && !slices.Contains(db.ProposalMarkets, bq.Market) {
 		return bq, echo.NewHTTPError(http.StatusBadRequest, "unknown market")
+	}
+	if bq.Stage != "" && !slices.Contains(db.AllStages, bq.Stage) {
+		return bq, echo.NewHTTPError(http.StatusBadRequest, "unknown stage")
 	}
 	if o := q.Get("owner"); o != "" {
 		id, err := strconv.ParseInt(o, 10, 64)
@@ -751,28 +767,98 @@ func parseBoardQuery(q url.Values) (boardQuery, error) {
 		}
 		bq.Owner = id
 	}
+	page, err := pageParam(q)
+	if err != nil {
+		return bq, err
+	}
+	if page > 1 && bq.Stage == "" {
+		return bq, echo.NewHTTPError(http.StatusBadRequest, "page without a stage")
+	}
+	bq.Page = page
 	return bq, nil
 }
 
-// handlePipeline is the staff board.
-func (s *Server) handlePipeline(c echo.Context) error {
-	return s.renderBoard(c, http.StatusOK, proposalNotices[c.QueryParam("done")], "")
+// href is the board's URL with these filters, for stage (all columns
+// when "") and page.
+func (bq boardQuery) href(base, stage string, page int) string {
+	v := url.Values{}
+	if bq.Kind != "" {
+		v.Set("kind", bq.Kind)
+	}
+	if bq.Market != "" {
+		v.Set("market", bq.Market)
+	}
+	if bq.Owner != 0 {
+		v.Set("owner", strconv.FormatInt(bq.Owner, 10))
+	}
+	if stage != "" {
+		v.Set("stage", stage)
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return base
+	}
+	return base + "?" + v.Encode()
 }
 
+// handlePipeline is the staff board, or one column of it page by page.
+// It is kept per session (see renderPersonal) under the proposals version,
+// the ten minutes the days in stage are counted for, and the staff list
+// its owner filter offers.
+func (s *Server) handlePipeline(c echo.Context) error {
+	version := s.store.ProposalsVersion()
+	staff, err := s.store.StaffUsers(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	var key strings.Builder
+	key.WriteString("board ")
+	key.WriteString(strconv.FormatInt(s.now().Truncate(boardSlot).Unix(), 10))
+	for _, u := range staff {
+		key.WriteString(" ")
+		key.WriteString(idString(u.ID))
+		key.WriteString("=")
+		key.WriteString(u.FullName)
+	}
+	return s.renderPersonal(c, s.proposalPages, version, key.String(), privateNoStoreValue, func() (templ.Component, error) {
+		return s.boardPage(c, staff, proposalNotices[c.QueryParam("done")], "")
+	})
+}
+
+// boardSlot is how long the days in stage shown on the board are kept.
+const boardSlot = 10 * time.Minute
+
+// renderBoard answers with the board and a message, after a refused move.
 func (s *Server) renderBoard(c echo.Context, status int, notice, errID string, errData ...any) error {
+	staff, err := s.store.StaffUsers(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	comp, err := s.boardPage(c, staff, notice, errID, errData...)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	return render(c, status, comp)
+}
+
+func (s *Server) boardPage(c echo.Context, staff []db.User, notice, errID string, errData ...any) (templ.Component, error) {
 	ctx := c.Request().Context()
 	lang := i18n.Lang(ctx)
 	bq, err := parseBoardQuery(c.QueryParams())
 	if err != nil {
-		return err
-	}
-	staff, err := s.store.StaffUsers(ctx)
-	if err != nil {
-		return err
+		return nil, err
 	}
 	now := s.now()
+	base := i18n.Href(ctx, "/staff/pipeline")
 	vm := views.BoardVM{Kind: options(db.ProposalKinds, bq.Kind, "proposal.kind.", "filter.any"), Market: options(db.ProposalMarkets, bq.Market, "market.", "filter.any"),
-		Filtered: bq != (boardQuery{}), Reset: i18n.Href(ctx, "/staff/pipeline"), NoticeID: notice, ErrorID: errID, ErrorData: errData}
+		Filtered: bq.Kind != "" || bq.Market != "" || bq.Owner != 0, Reset: bq.href(base, bq.Stage, 1), NoticeID: notice, ErrorID: errID, ErrorData: errData,
+		Column: bq.Stage}
+	if bq.Stage != "" {
+		vm.BoardHref = bq.href(base, "", 1)
+	}
 	vm.Owner = []views.OptionVM{{Value: "", LabelID: "filter.any", Selected: bq.Owner == 0}}
 	for _, u := range staff {
 		vm.Owner = append(vm.Owner, views.OptionVM{Value: idString(u.ID), Label: u.FullName, Selected: bq.Owner == u.ID})
@@ -780,13 +866,20 @@ func (s *Server) renderBoard(c echo.Context, status int, notice, errID string, e
 	// The columns are the same for every staff member but for the CSRF
 	// token of their forms: rendered once per proposals version, language,
 	// filter and ten minutes (days in stage move on), with a stand-in
-	// token replaced per response.
-	key := boardKey{lang: lang, q: bq, version: s.store.ProposalsVersion(), slot: now.Truncate(10 * time.Minute).Unix()}
-	html, ok := s.boards.get(key)
-	if !ok {
-		cols, err := s.store.Board(ctx, dbViewer(c), db.BoardFilter{Kind: bq.Kind, Market: bq.Market, OwnerID: bq.Owner, PerStage: boardPerStage})
+	// token replaced per page.
+	f := db.BoardFilter{Kind: bq.Kind, Market: bq.Market, OwnerID: bq.Owner, PerStage: boardPerStage, Stage: bq.Stage}
+	if bq.Stage != "" {
+		f.PerStage, f.Offset = boardPerColumn, (bq.Page-1)*boardPerColumn
+	}
+	type columns struct {
+		html  []byte
+		count int
+	}
+	key := fmt.Sprintf("board %s %+v %d", lang, bq, now.Truncate(boardSlot).Unix())
+	cols, err := memoized(s.fragments, s.store.ProposalsVersion(), key, func() (columns, error) {
+		cols, err := s.store.Board(ctx, dbViewer(c), f)
 		if err != nil {
-			return err
+			return columns{}, err
 		}
 		moves := map[string][]views.OptionVM{}
 		for st, tos := range db.StageMoves {
@@ -794,9 +887,17 @@ func (s *Server) renderBoard(c echo.Context, status int, notice, errID string, e
 				moves[st] = append(moves[st], views.OptionVM{Value: to, LabelID: "proposal.stage." + to})
 			}
 		}
+		var out columns
 		var colVMs []views.BoardColumnVM
 		for _, col := range cols {
-			cv := views.BoardColumnVM{Stage: col.Stage, Count: col.Count, More: col.Count - len(col.Cards)}
+			cv := views.BoardColumnVM{Stage: col.Stage, Count: col.Count}
+			if bq.Stage == "" {
+				cv.More = col.Count - len(col.Cards)
+				if cv.More > 0 {
+					cv.MoreHref = bq.href(base, col.Stage, 1)
+				}
+			}
+			out.count = col.Count
 			for _, p := range col.Cards {
 				cv.Cards = append(cv.Cards, views.BoardCardVM{ID: p.ID, Href: s.staffHref(c, p.ID, ""), Title: textVM(p.Title.In(lang), lang),
 					Partner: p.Partner, Volume: p.VolumePerYear, Value: investMoney(p.InvestMax, p.Currency), Days: int(now.Sub(p.StageSince) / (24 * time.Hour)),
@@ -805,18 +906,31 @@ func (s *Server) renderBoard(c echo.Context, status int, notice, errID string, e
 			colVMs = append(colVMs, cv)
 		}
 		var buf bytes.Buffer
-		rctx := views.WithSession(ctx, views.CurrentUser(ctx), s.boards.standIn)
-		if err := views.BoardColumns(colVMs).Render(rctx, &buf); err != nil {
-			return err
+		rctx := views.WithSession(ctx, views.CurrentUser(ctx), s.standIn)
+		if err := views.BoardColumns(colVMs, bq.Stage != "").Render(rctx, &buf); err != nil {
+			return columns{}, err
 		}
-		html = buf.Bytes()
-		s.boards.put(key, html)
+		out.html = buf.Bytes()
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	if bq.Stage != "" {
+		pages := max(1, (cols.count+boardPerColumn-1)/boardPerColumn)
+		if bq.Page > pages {
+			return nil, echo.ErrNotFound
+		}
+		vm.Pagination = pagination(bq.Page, pages, func(n int) string { return bq.href(base, bq.Stage, n) })
+	}
+	html := cols.html
 	if tok := views.CSRFToken(ctx); tok != "" {
-		html = bytes.ReplaceAll(html, []byte(s.boards.standIn), []byte(tok))
+		html = bytes.ReplaceAll(html, []byte(s.standIn), []byte(tok))
 	}
 	vm.ColumnsHTML = html
 	m := s.adminMeta(c, "board.title")
-	c.Response().Header().Set("Cache-Control", "private, no-store")
-	return render(c, status, views.BoardPage(m, vm))
+	if bq.Stage != "" {
+		m.Title = i18n.T(ctx, "board.column_title", "Stage", i18n.T(ctx, "proposal.stage."+bq.Stage))
+	}
+	return views.BoardPage(m, vm), nil
 }
