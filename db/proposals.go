@@ -171,6 +171,34 @@ func (s *Store) ProposalFor(ctx context.Context, v Viewer, id int64) (Proposal, 
 	return p, nil
 }
 
+// ProposalAccess is what a viewer may do with a proposal: whether they
+// take part and accepted its current NDA text.
+type ProposalAccess struct {
+	Participant bool
+	NDAAccepted bool
+}
+
+// ProposalAccessFor decides, in one small query, whether the viewer may
+// see a proposal (they take part; staff: any) and how far: the check a
+// kept page is served after. ErrNotFound otherwise, as ProposalFor.
+func (s *Store) ProposalAccessFor(ctx context.Context, v Viewer, id int64) (ProposalAccess, error) {
+	if !v.Member() {
+		return ProposalAccess{}, fmt.Errorf("store: proposal %d: %w", id, ErrNotFound)
+	}
+	var part, nda int
+	err := s.queryRow(ctx, `SELECT
+		EXISTS (SELECT 1 FROM proposal_participants x WHERE x.proposal_id = p.id AND x.user_id = ?1),
+		EXISTS (SELECT 1 FROM nda_acceptances n WHERE n.proposal_id = p.id AND n.user_id = ?1 AND n.nda_version = p.nda_version)
+		FROM proposals p WHERE p.id = ?2`, v.ID, id).Scan(&part, &nda)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && part == 0 && !v.Staff()) {
+		return ProposalAccess{}, fmt.Errorf("store: proposal %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return ProposalAccess{}, fmt.Errorf("store: proposal %d: %w", id, err)
+	}
+	return ProposalAccess{Participant: part == 1, NDAAccepted: nda == 1}, nil
+}
+
 // proposalTeaserVisible (on alias p; arguments: staff, member, viewer id)
 // is whether the viewer sees a proposal's teaser: public ones everyone,
 // members-only ones approved members, and those they take part in; staff

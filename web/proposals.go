@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -184,16 +185,11 @@ func (s *Server) proposalPageVM(c echo.Context, p db.Proposal) (views.ProposalPa
 		// so a change committed meanwhile is never filed under the newer
 		// version; the page reaches here only past the viewer's scope.
 		version := s.store.ProposalsVersion()
-		tl, err := memoized(s.fragments, version, "timeline "+idString(p.ID)+" "+lang, func() (timelineFragment, error) {
-			tail, err := s.store.TimelineTail(ctx, v, p.ID, statusTimelineEntries)
-			if err != nil {
-				return timelineFragment{}, err
-			}
-			var buf bytes.Buffer
-			if err := views.Timeline(eventVMs(tail.Events), false).Render(ctx, &buf); err != nil {
-				return timelineFragment{}, err
-			}
-			return timelineFragment{html: buf.Bytes(), lastOpen: tail.LastOpen, shown: len(tail.Events), total: tail.Total}, nil
+		key := "timeline " + idString(p.ID) + " " + lang
+		tl, err := memoized(s.fragments, version, key, func() (timelineFragment, error) {
+			// Made once for all who ask meanwhile, so not cut short when
+			// the first of them goes away.
+			return once(s, version, key, func() (timelineFragment, error) { return s.renderTimelineTail(context.WithoutCancel(ctx), v, p.ID) })
 		})
 		if err != nil {
 			return vm, err
@@ -252,6 +248,20 @@ func (s *Server) proposalMeta(c echo.Context, title string) views.PageMeta {
 	m.NoIndex = true
 	m.Section = "proposals"
 	return m
+}
+
+// renderTimelineTail renders the end of a proposal's shared timeline for
+// its participants.
+func (s *Server) renderTimelineTail(ctx context.Context, v db.Viewer, id int64) (timelineFragment, error) {
+	tail, err := s.store.TimelineTail(ctx, v, id, statusTimelineEntries)
+	if err != nil {
+		return timelineFragment{}, err
+	}
+	var buf bytes.Buffer
+	if err := views.Timeline(eventVMs(tail.Events), false).Render(ctx, &buf); err != nil {
+		return timelineFragment{}, err
+	}
+	return timelineFragment{html: buf.Bytes(), lastOpen: tail.LastOpen, shown: len(tail.Events), total: tail.Total}, nil
 }
 
 // handleProposalList shows the teasers the viewer may see; approved
@@ -350,11 +360,19 @@ type timelineFragment struct {
 // the proposals version moves on.
 func (s *Server) handleProposalShow(c echo.Context) error {
 	version := s.store.ProposalsVersion()
-	p, err := s.proposalOf(c)
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	access, err := s.store.ProposalAccessFor(c.Request().Context(), dbViewer(c), id)
 	if err != nil {
 		return err
 	}
 	page := func() (templ.Component, error) {
+		p, err := s.proposalOf(c)
+		if err != nil {
+			return nil, err
+		}
 		vm, err := s.proposalPageVM(c, p)
 		if err != nil {
 			return nil, err
@@ -364,7 +382,7 @@ func (s *Server) handleProposalShow(c echo.Context) error {
 			// The token was just made and passes through the redirect
 			// once; only its hash is stored, so this is the only time it
 			// shows.
-			vm.FeedURL = s.feedURL(i18n.Lang(c.Request().Context()), p.ID, tok)
+			vm.FeedURL = s.feedURL(i18n.Lang(c.Request().Context()), id, tok)
 		}
 		return views.ProposalPage(s.proposalMeta(c, vm.Title.Value), vm), nil
 	}
@@ -377,7 +395,7 @@ func (s *Server) handleProposalShow(c echo.Context) error {
 		c.Response().Header().Set("Cache-Control", "private, no-store")
 		return render(c, http.StatusOK, comp)
 	}
-	key := fmt.Sprintf("proposal %d %t %t", p.ID, p.Participant, p.NDAAccepted)
+	key := fmt.Sprintf("proposal %d %t %t", id, access.Participant, access.NDAAccepted)
 	return s.renderPersonal(c, s.proposalPages, version, key, privateNoStoreValue, page)
 }
 

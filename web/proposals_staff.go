@@ -871,47 +871,10 @@ func (s *Server) boardPage(c echo.Context, staff []db.User, notice, errID string
 	if bq.Stage != "" {
 		f.PerStage, f.Offset = boardPerColumn, (bq.Page-1)*boardPerColumn
 	}
-	type columns struct {
-		html  []byte
-		count int
-	}
 	key := fmt.Sprintf("board %s %+v %d", lang, bq, now.Truncate(boardSlot).Unix())
-	cols, err := memoized(s.fragments, s.store.ProposalsVersion(), key, func() (columns, error) {
-		cols, err := s.store.Board(ctx, dbViewer(c), f)
-		if err != nil {
-			return columns{}, err
-		}
-		moves := map[string][]views.OptionVM{}
-		for st, tos := range db.StageMoves {
-			for _, to := range tos {
-				moves[st] = append(moves[st], views.OptionVM{Value: to, LabelID: "proposal.stage." + to})
-			}
-		}
-		var out columns
-		var colVMs []views.BoardColumnVM
-		for _, col := range cols {
-			cv := views.BoardColumnVM{Stage: col.Stage, Count: col.Count}
-			if bq.Stage == "" {
-				cv.More = col.Count - len(col.Cards)
-				if cv.More > 0 {
-					cv.MoreHref = bq.href(base, col.Stage, 1)
-				}
-			}
-			out.count = col.Count
-			for _, p := range col.Cards {
-				cv.Cards = append(cv.Cards, views.BoardCardVM{ID: p.ID, Href: s.staffHref(c, p.ID, ""), Title: textVM(p.Title.In(lang), lang),
-					Partner: p.Partner, Volume: p.VolumePerYear, Value: investMoney(p.InvestMax, p.Currency), Days: int(now.Sub(p.StageSince) / (24 * time.Hour)),
-					Stage: p.Stage, Version: p.Version, MoveAction: s.staffHref(c, p.ID, "/stage"), Moves: moves[p.Stage]})
-			}
-			colVMs = append(colVMs, cv)
-		}
-		var buf bytes.Buffer
-		rctx := views.WithSession(ctx, views.CurrentUser(ctx), s.standIn)
-		if err := views.BoardColumns(colVMs, bq.Stage != "").Render(rctx, &buf); err != nil {
-			return columns{}, err
-		}
-		out.html = buf.Bytes()
-		return out, nil
+	version := s.store.ProposalsVersion()
+	cols, err := memoized(s.fragments, version, key, func() (columns, error) {
+		return once(s, version, key, func() (columns, error) { return s.renderBoardColumns(context.WithoutCancel(ctx), c, bq, f, now) })
 	})
 	if err != nil {
 		return nil, err
@@ -933,4 +896,52 @@ func (s *Server) boardPage(c echo.Context, staff []db.User, notice, errID string
 		m.Title = i18n.T(ctx, "board.column_title", "Stage", i18n.T(ctx, "proposal.stage."+bq.Stage))
 	}
 	return views.BoardPage(m, vm), nil
+}
+
+// columns is the board's columns rendered (with the stand-in token), and
+// the count of the column shown alone.
+type columns struct {
+	html  []byte
+	count int
+}
+
+// renderBoardColumns renders the board's columns for the filter.
+func (s *Server) renderBoardColumns(ctx context.Context, c echo.Context, bq boardQuery, f db.BoardFilter, now time.Time) (columns, error) {
+	lang := i18n.Lang(ctx)
+	base := i18n.Href(ctx, "/staff/pipeline")
+	cols, err := s.store.Board(ctx, dbViewer(c), f)
+	if err != nil {
+		return columns{}, err
+	}
+	moves := map[string][]views.OptionVM{}
+	for st, tos := range db.StageMoves {
+		for _, to := range tos {
+			moves[st] = append(moves[st], views.OptionVM{Value: to, LabelID: "proposal.stage." + to})
+		}
+	}
+	var out columns
+	var colVMs []views.BoardColumnVM
+	for _, col := range cols {
+		cv := views.BoardColumnVM{Stage: col.Stage, Count: col.Count}
+		if bq.Stage == "" {
+			cv.More = col.Count - len(col.Cards)
+			if cv.More > 0 {
+				cv.MoreHref = bq.href(base, col.Stage, 1)
+			}
+		}
+		out.count = col.Count
+		for _, p := range col.Cards {
+			cv.Cards = append(cv.Cards, views.BoardCardVM{ID: p.ID, Href: s.staffHref(c, p.ID, ""), Title: textVM(p.Title.In(lang), lang),
+				Partner: p.Partner, Volume: p.VolumePerYear, Value: investMoney(p.InvestMax, p.Currency), Days: int(now.Sub(p.StageSince) / (24 * time.Hour)),
+				Stage: p.Stage, Version: p.Version, MoveAction: s.staffHref(c, p.ID, "/stage"), Moves: moves[p.Stage]})
+		}
+		colVMs = append(colVMs, cv)
+	}
+	var buf bytes.Buffer
+	rctx := views.WithSession(ctx, views.CurrentUser(ctx), s.standIn)
+	if err := views.BoardColumns(colVMs, bq.Stage != "").Render(rctx, &buf); err != nil {
+		return columns{}, err
+	}
+	out.html = buf.Bytes()
+	return out, nil
 }
