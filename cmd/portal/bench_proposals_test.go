@@ -152,15 +152,15 @@ func buildProposalsDB(ctx context.Context, b *testing.B, path string) proposalsD
 
 // proposalsFigures is what one run of BenchmarkProposals measured.
 type proposalsFigures struct {
-	build           time.Duration
-	status, board   loadResult
+	build         time.Duration
+	status, board loadResult
 	// The same two while staff post a shared note every noteEvery, each
 	// of which makes every kept page and fragment stale; notes is how
 	// many were posted.
 	statusNoting, boardNoting loadResult
 	notes                     int
-	verify, verify2 time.Duration
-	chainOK         bool
+	verify, verify2           time.Duration
+	chainOK                   bool
 	// others is the share of the machine's CPU that other programs took
 	// while the loads ran (-1 where unknown).
 	others float64
