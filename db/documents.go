@@ -25,7 +25,7 @@ type Question struct {
 // AskQuestion records a participant's question; ErrNotFound when the
 // person does not take part in the proposal.
 func (t *Tx) AskQuestion(proposalID, userID int64, text string, now time.Time) (int64, error) {
-	t.proposalsChanged = true
+	t.proposalChanged(proposalID)
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO proposal_questions(proposal_id, asker_id, question, asked_at)
 		SELECT pp.proposal_id, pp.user_id, ?, ? FROM proposal_participants pp WHERE pp.proposal_id = ? AND pp.user_id = ?`,
 		text, fmtTime(now), proposalID, userID)
@@ -41,7 +41,7 @@ func (t *Tx) AskQuestion(proposalID, userID int64, text string, now time.Time) (
 // AnswerQuestion stores staff's answer, published as FAQ or only to the
 // asker, and returns the question.
 func (t *Tx) AnswerQuestion(proposalID, questionID, by int64, answer string, faq bool, now time.Time) (Question, error) {
-	t.proposalsChanged = true
+	t.proposalChanged(proposalID)
 	res, err := t.tx.ExecContext(t.ctx, `UPDATE proposal_questions SET answer = ?, answered_by = ?, answered_at = ?, faq = ? WHERE id = ? AND proposal_id = ?`,
 		answer, nullID(by), fmtTime(now), faq, questionID, proposalID)
 	if err := checkOne(res, err, "answer question", questionID); err != nil {
@@ -109,7 +109,7 @@ func (d Document) Current() bool { return d.SupersededAt.IsZero() && d.DeletedAt
 // AddDocument records an uploaded file stored under file, as the first
 // version of a new document.
 func (t *Tx) AddDocument(d Document, by int64, now time.Time) (int64, error) {
-	t.proposalsChanged = true
+	t.proposalChanged(d.ProposalID)
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO proposal_documents(proposal_id, name, file, kind, size, sha256, uploaded_by, uploaded_at, series_id, version)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 1)`, d.ProposalID, d.Name, d.File, d.Kind, d.Size, d.SHA256, nullID(by), fmtTime(now))
 	if err != nil {
@@ -135,7 +135,7 @@ func (t *Tx) ReplaceDocument(proposalID, oldID int64, d Document, by int64, now 
 	if err != nil {
 		return Document{}, err
 	}
-	t.proposalsChanged = true
+	t.proposalChanged(proposalID)
 	if _, err := t.tx.ExecContext(t.ctx, `UPDATE proposal_documents SET superseded_at = ? WHERE id = ?`, fmtTime(now), old.ID); err != nil {
 		return Document{}, fmt.Errorf("store: replace document %d: %w", oldID, err)
 	}
@@ -158,7 +158,7 @@ func (t *Tx) DeleteDocument(proposalID, docID, by int64, now time.Time) (Documen
 	if err != nil {
 		return Document{}, err
 	}
-	t.proposalsChanged = true
+	t.proposalChanged(proposalID)
 	if _, err := t.tx.ExecContext(t.ctx, `UPDATE proposal_documents SET deleted_at = ?, deleted_by = ? WHERE series_id = ? AND deleted_at IS NULL`,
 		fmtTime(now), nullID(by), d.SeriesID); err != nil {
 		return Document{}, fmt.Errorf("store: delete document %d: %w", docID, err)

@@ -210,7 +210,7 @@ func (t *Tx) TakeDigest(userID int64, upTo, now time.Time) ([]Notification, erro
 // SetFeedToken stores (replacing any) the hash of a participant's feed
 // token for a proposal; ErrNotFound when they do not take part.
 func (t *Tx) SetFeedToken(proposalID, userID int64, tokenHash string, now time.Time) error {
-	t.proposalsChanged = true
+	t.proposalChanged(proposalID)
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO feed_tokens(proposal_id, user_id, token_hash, created_at)
 		SELECT proposal_id, user_id, ?, ? FROM proposal_participants WHERE proposal_id = ? AND user_id = ?
 		ON CONFLICT(proposal_id, user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at`,
@@ -226,7 +226,7 @@ func (t *Tx) SetFeedToken(proposalID, userID int64, tokenHash string, now time.T
 
 // RevokeFeedToken deletes a participant's feed token for a proposal.
 func (t *Tx) RevokeFeedToken(proposalID, userID int64) error {
-	t.proposalsChanged = true
+	t.proposalChanged(proposalID)
 	_, err := t.tx.ExecContext(t.ctx, `DELETE FROM feed_tokens WHERE proposal_id = ? AND user_id = ?`, proposalID, userID)
 	if err != nil {
 		return fmt.Errorf("store: revoke feed token: %w", err)

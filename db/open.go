@@ -129,6 +129,9 @@ type Store struct {
 	// acceptances, timelines, documents, questions, feed tokens)
 	// increments it, which invalidates the board cache.
 	proposals atomic.Int64
+	// proposalVersions holds, by proposal id, the proposals version of
+	// the proposal's last change (none: 0).
+	proposalVersions sync.Map
 	boardMu   sync.Mutex
 	boards    map[string]cachedBoard
 	// inquiries is the inquiries version: every committed change to what
@@ -172,6 +175,15 @@ func NewStore(ctx context.Context, d *DB) (*Store, error) {
 // timeline, documents, questions, feed tokens) increments it, so what was
 // derived from proposals under an older version is stale.
 func (s *Store) ProposalsVersion() int64 { return s.proposals.Load() }
+
+// ProposalVersion is proposal id's own version: it moves on with every
+// committed change to what the proposal's pages show, and only then, so
+// what was derived from the proposal under an older one is stale.
+func (s *Store) ProposalVersion(id int64) int64 {
+	v, _ := s.proposalVersions.Load(id)
+	n, _ := v.(int64)
+	return n
+}
 
 // InquiriesVersion is the current inquiries version: it moves on with
 // every committed change to submitted inquiries.

@@ -424,7 +424,7 @@ func (t *Tx) CreateProposal(in ProposalInput, actor User, now time.Time) (int64,
 // the editor saw: ErrConflict when someone changed it since. A changed
 // NDA text gets a new NDA version, which participants accept again.
 func (t *Tx) UpdateProposal(id, version int64, in ProposalInput, now time.Time) error {
-	t.proposalsChanged = true
+	t.proposalChanged(id)
 	res, err := t.tx.ExecContext(t.ctx, `UPDATE proposals SET kind = ?, title_ru = ?, title_en = ?, title_fa = ?, summary_ru = ?, summary_en = ?,
 		summary_fa = ?, market = ?, region = ?, models = ?, volume_per_year = ?, invest_min = ?, invest_max = ?, currency = ?, key_terms = ?,
 		visibility = ?, nda_version = nda_version + (nda_text <> ?), nda_text = ?, next_step = ?, next_due = ?, owner_id = ?,
@@ -602,7 +602,7 @@ func (t *Tx) Participants(proposalID int64) ([]Participant, error) {
 // AddParticipant lets an investor or partner account take part in a
 // proposal; adding someone twice changes nothing.
 func (t *Tx) AddParticipant(proposalID, userID int64, company string, now time.Time) error {
-	t.proposalsChanged = true
+	t.proposalChanged(proposalID)
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO proposal_participants(proposal_id, user_id, company, added_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`, proposalID, userID, company, fmtTime(now))
 	if err != nil {
@@ -614,7 +614,7 @@ func (t *Tx) AddParticipant(proposalID, userID int64, company string, now time.T
 // RemoveParticipant ends a person's part in a proposal, if they took
 // part, and revokes their feed token.
 func (t *Tx) RemoveParticipant(proposalID, userID int64) error {
-	t.proposalsChanged = true
+	t.proposalChanged(proposalID)
 	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM proposal_participants WHERE proposal_id = ? AND user_id = ?`, proposalID, userID); err != nil {
 		return fmt.Errorf("store: remove participant %d from %d: %w", userID, proposalID, err)
 	}
@@ -629,7 +629,7 @@ func (t *Tx) RemoveParticipant(proposalID, userID int64) error {
 // ErrNotFound when the person does not take part.
 func (t *Tx) AcceptNDA(proposalID, userID int64, textSHA256, ip, userAgent string, now time.Time) error {
 	t.searchChanged = true
-	t.proposalsChanged = true
+	t.proposalChanged(proposalID)
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO nda_acceptances(proposal_id, user_id, nda_version, text_sha256, accepted_at, ip, user_agent)
 		SELECT p.id, pp.user_id, p.nda_version, ?, ?, ?, ? FROM proposals p
 		JOIN proposal_participants pp ON pp.proposal_id = p.id AND pp.user_id = ?

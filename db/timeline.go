@@ -77,7 +77,7 @@ func (e Event) ComputeHash() string {
 // chained to the entry before, and returns it with its id, seq and hash.
 // Times are kept to the microsecond, as stored.
 func (t *Tx) AppendEvent(e Event) (Event, error) {
-	t.proposalsChanged = true
+	t.proposalChanged(e.ProposalID)
 	e.At = e.At.UTC().Truncate(time.Microsecond)
 	var last sql.NullInt64
 	var prev sql.NullString

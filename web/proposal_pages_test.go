@@ -105,6 +105,14 @@ func TestStatusPageKeptPerSessionWithAccessPerRequest(t *testing.T) {
 	if !strings.Contains(b.get(t, status).Body, "Is the page mine?") || strings.Contains(a.get(t, status).Body, "Is the page mine?") {
 		t.Error("b's question after it was asked: missing on b's page or shown on a's")
 	}
+	// A change to another proposal leaves a's page as it was (the same
+	// ETag).
+	other := newProposalFixture(t, ts)
+	otherPage := fmt.Sprintf("/en/staff/proposals/%d", other.id)
+	staff.submit(t, otherPage, otherPage+"/notes", url.Values{"note": {"Elsewhere"}, "visibility": {"shared"}})
+	if again := a.get(t, status); again.Header.Get("ETag") == "" || again.Header.Get("ETag") != a1.Header.Get("ETag") {
+		t.Errorf("a's page after a change to another proposal: ETag %q, was %q", again.Header.Get("ETag"), a1.Header.Get("ETag"))
+	}
 	// A shared note, a new document and the unread count reach kept pages.
 	staff.submit(t, staffPage, staffPage+"/notes", url.Values{"note": {"Kept pages follow this note"}, "visibility": {"shared"}})
 	page := a.get(t, status)

@@ -180,16 +180,16 @@ func (s *Server) proposalPageVM(c echo.Context, p db.Proposal) (views.ProposalPa
 	} else {
 		// A participant's status page shows the end of the timeline (the
 		// history page and its download have all of it); it is the same
-		// for every participant, so it is rendered once per proposals
-		// version and language. The version is read before the timeline,
-		// so a change committed meanwhile is never filed under the newer
-		// version; the page reaches here only past the viewer's scope.
-		version := s.store.ProposalsVersion()
-		key := "timeline " + idString(p.ID) + " " + lang
-		tl, err := memoized(s.fragments, version, key, func() (timelineFragment, error) {
+		// for every participant, so it is rendered once per version of
+		// the proposal and language. The version is read before the
+		// timeline, so a change committed meanwhile is never filed under
+		// the newer version; the page reaches here only past the
+		// viewer's scope.
+		key := "timeline " + idString(p.ID) + " " + lang + " " + strconv.FormatInt(s.store.ProposalVersion(p.ID), 10)
+		tl, err := memoized(s.byProposal, 0, key, func() (timelineFragment, error) {
 			// Made once for all who ask meanwhile, so not cut short when
 			// the first of them goes away.
-			return once(s, version, key, func() (timelineFragment, error) { return s.renderTimelineTail(context.WithoutCancel(ctx), v, p.ID) })
+			return once(s, 0, key, func() (timelineFragment, error) { return s.renderTimelineTail(context.WithoutCancel(ctx), v, p.ID) })
 		})
 		if err != nil {
 			return vm, err
@@ -356,14 +356,15 @@ type timelineFragment struct {
 
 // handleProposalShow is the participant's negotiation status page. Who
 // may see it is decided on every request (the viewer-scoped proposal
-// query); the page itself is then kept for the viewer's session until
-// the proposals version moves on.
+// query); the page itself is then kept for the viewer's session until the
+// proposal's own version moves on (a change to another proposal leaves
+// it kept).
 func (s *Server) handleProposalShow(c echo.Context) error {
-	version := s.store.ProposalsVersion()
 	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
+	version := s.store.ProposalVersion(id)
 	access, err := s.store.ProposalAccessFor(c.Request().Context(), dbViewer(c), id)
 	if err != nil {
 		return err
@@ -395,8 +396,8 @@ func (s *Server) handleProposalShow(c echo.Context) error {
 		c.Response().Header().Set("Cache-Control", "private, no-store")
 		return render(c, http.StatusOK, comp)
 	}
-	key := fmt.Sprintf("proposal %d %t %t", id, access.Participant, access.NDAAccepted)
-	return s.renderPersonal(c, s.proposalPages, version, key, privateNoStoreValue, page)
+	key := fmt.Sprintf("proposal %d v%d %t %t", id, version, access.Participant, access.NDAAccepted)
+	return s.renderPersonal(c, s.byProposal, 0, key, privateNoStoreValue, page)
 }
 
 var proposalNotices = map[string]string{
