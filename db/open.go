@@ -132,8 +132,8 @@ type Store struct {
 	// proposalVersions holds, by proposal id, the proposals version of
 	// the proposal's last change (none: 0).
 	proposalVersions sync.Map
-	boardMu   sync.Mutex
-	boards    map[string]cachedBoard
+	boardMu          sync.Mutex
+	boards           map[string]cachedBoard
 	// inquiries is the inquiries version: every committed change to what
 	// the staff inbox lists increments it, which invalidates the inbox
 	// pages kept in memory.
