@@ -129,11 +129,13 @@ type Store struct {
 	// acceptances, timelines, documents, questions, feed tokens)
 	// increments it, which invalidates the board cache.
 	proposals atomic.Int64
+	boardMu   sync.Mutex
+	boards    map[string]cachedBoard
+
 	// proposalVersions holds, by proposal id, the proposals version of
 	// the proposal's last change (none: 0).
 	proposalVersions sync.Map
-	boardMu          sync.Mutex
-	boards           map[string]cachedBoard
+
 	// inquiries is the inquiries version: every committed change to what
 	// the staff inbox lists increments it, which invalidates the inbox
 	// pages kept in memory.
