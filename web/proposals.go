@@ -185,11 +185,11 @@ func (s *Server) proposalPageVM(c echo.Context, p db.Proposal) (views.ProposalPa
 		// timeline, so a change committed meanwhile is never filed under
 		// the newer version; the page reaches here only past the
 		// viewer's scope.
-		key := "timeline " + idString(p.ID) + " " + lang + " " + strconv.FormatInt(s.store.ProposalVersion(p.ID), 10)
-		tl, err := memoized(s.byProposal, 0, key, func() (timelineFragment, error) {
+		pver, key := s.store.ProposalVersion(p.ID), "timeline "+idString(p.ID)+" "+lang
+		tl, err := memoized(s.fragments, pver, key, func() (timelineFragment, error) {
 			// Made once for all who ask meanwhile, so not cut short when
 			// the first of them goes away.
-			return once(s, 0, key, func() (timelineFragment, error) { return s.renderTimelineTail(context.WithoutCancel(ctx), v, p.ID) })
+			return once(s, pver, key, func() (timelineFragment, error) { return s.renderTimelineTail(context.WithoutCancel(ctx), v, p.ID) })
 		})
 		if err != nil {
 			return vm, err
@@ -396,8 +396,8 @@ func (s *Server) handleProposalShow(c echo.Context) error {
 		c.Response().Header().Set("Cache-Control", "private, no-store")
 		return render(c, http.StatusOK, comp)
 	}
-	key := fmt.Sprintf("proposal %d v%d %t %t", id, version, access.Participant, access.NDAAccepted)
-	return s.renderPersonal(c, s.byProposal, 0, key, privateNoStoreValue, page)
+	key := fmt.Sprintf("proposal %d %t %t", id, access.Participant, access.NDAAccepted)
+	return s.renderPersonal(c, s.proposalPages, version, key, privateNoStoreValue, page)
 }
 
 var proposalNotices = map[string]string{

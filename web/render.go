@@ -164,10 +164,11 @@ func (s *Server) renderSessionPage(c echo.Context, version int64, key string, pa
 var privateNoStoreValue = []string{"private, no-store"}
 
 // renderPersonal answers with a page of the viewer's own, kept rendered
-// and compressed in m for their session under version, so that asking
-// again costs a lookup until the version moves on. Access must have been
-// decided for this request before (the page is only ever served to the
-// session that it was made for, and only after that check); key names
+// and compressed in m for their session under version (a stamp, as
+// memoized), so that asking again costs a lookup until it moves on.
+// Access must have been decided for this request before (the page is only
+// ever served to the session that it was made for, and only after that
+// check); key names
 // everything the page depends on besides the version, the language, the
 // path and query, and the session and what the layout shows of the
 // person (name, role, unread count, the form token). Read version before

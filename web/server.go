@@ -103,18 +103,15 @@ type Server struct {
 	// a few hundred MB while it is processed.
 	imageSlots chan struct{}
 	// fragments keeps rendered parts of proposal pages that are the same
-	// for many people (the board's columns) until the proposals version
-	// moves on.
+	// for many people: a proposal's participants' timeline under the
+	// proposal's own version, the board's columns under the proposals
+	// version.
 	fragments *memo
-	// proposalPages keeps people's own pages of many proposals (the
-	// board) rendered and compressed per session until the proposals
-	// version moves on; access is decided on every request first.
+	// proposalPages keeps people's own proposal pages rendered and
+	// compressed per session: a status page until its proposal changes,
+	// the board until any proposal does; access is decided on every
+	// request first.
 	proposalPages *memo
-	// byProposal keeps what depends on one proposal only (its status
-	// pages, per session, and its participants' timeline), under keys
-	// that hold the proposal's own version: a change to one proposal
-	// leaves the others' pages kept.
-	byProposal *memo
 	// standIn takes the place of the CSRF token in fragments rendered for
 	// many people; each page replaces it with its viewer's token. It is
 	// random per process, so it never occurs in content.
@@ -176,7 +173,6 @@ func NewServer(d Deps) *Server {
 		// Proposal pages and their parts, kept per proposals version.
 		fragments:     newMemo(min(d.Config.PageCacheEntries, 2000)),
 		proposalPages: newMemo(min(d.Config.PageCacheEntries, 1000)),
-		byProposal:    newMemo(min(d.Config.PageCacheEntries, 2000)),
 		standIn:       "csrf-stand-in-" + randomToken(24),
 	}
 	s.cache = newPageCache(d.Config.PageCacheEntries, s.stamp)
