@@ -143,6 +143,17 @@ func (t *Tx) SetNotifyPrefs(userID int64, p NotifyPrefs) error {
 	return nil
 }
 
+// SetNotifyPref stores a person's choice alone, keeping the hour and time
+// zone of their digest.
+func (t *Tx) SetNotifyPref(userID int64, notify string) error {
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO user_prefs(user_id, notify) VALUES (?, ?) ON CONFLICT(user_id) DO UPDATE SET notify = excluded.notify`,
+		userID, notify)
+	if err != nil {
+		return fmt.Errorf("store: set preference of %d: %w", userID, err)
+	}
+	return nil
+}
+
 // DigestUser is a person waiting for a daily digest, with its hour and
 // time zone.
 type DigestUser struct {

@@ -186,11 +186,7 @@ func (s *Server) proposalPageVM(c echo.Context, p db.Proposal) (views.ProposalPa
 		// the newer version; the page reaches here only past the
 		// viewer's scope.
 		pver, key := s.store.ProposalVersion(p.ID), "timeline "+idString(p.ID)+" "+lang
-		tl, err := memoized(s.fragments, pver, key, func() (timelineFragment, error) {
-			// Made once for all who ask meanwhile, so not cut short when
-			// the first of them goes away.
-			return once(s, pver, key, func() (timelineFragment, error) { return s.renderTimelineTail(context.WithoutCancel(ctx), v, p.ID) })
-		})
+		tl, err := memoized(s.fragments, pver, key, func() (timelineFragment, error) { return s.renderTimelineTail(ctx, v, p.ID) })
 		if err != nil {
 			return vm, err
 		}

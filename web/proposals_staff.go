@@ -873,9 +873,7 @@ func (s *Server) boardPage(c echo.Context, staff []db.User, notice, errID string
 	}
 	key := fmt.Sprintf("board %s %+v %d", lang, bq, now.Truncate(boardSlot).Unix())
 	version := s.store.ProposalsVersion()
-	cols, err := memoized(s.fragments, version, key, func() (columns, error) {
-		return once(s, version, key, func() (columns, error) { return s.renderBoardColumns(context.WithoutCancel(ctx), c, bq, f, now) })
-	})
+	cols, err := memoized(s.fragments, version, key, func() (columns, error) { return s.renderBoardColumns(ctx, c, bq, f, now) })
 	if err != nil {
 		return nil, err
 	}

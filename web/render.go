@@ -200,34 +200,21 @@ func (s *Server) renderPersonal(c echo.Context, m *memo, version int64, key stri
 	kb.WriteByte('|')
 	kb.WriteString(hashSessionID(ses.ID))
 	key = kb.String()
+	// Requests of one session that miss together (after a change, or from
+	// several tabs) make the page once: memoized sees to that.
 	p, err := memoized(m, version, key, func() (*cachedPage, error) {
-		// Requests of one session that miss together (after a change, or
-		// from several tabs) make the page once.
-		return once(s, version, "page "+key, func() (*cachedPage, error) {
-			comp, err := page()
-			if err != nil {
-				return nil, err
-			}
-			var b bytes.Buffer
-			if err := comp.Render(ctx, &b); err != nil {
-				return nil, err
-			}
-			return makeCached(b.Bytes(), echo.MIMETextHTMLCharsetUTF8, i18n.Lang(ctx)), nil
-		})
+		comp, err := page()
+		if err != nil {
+			return nil, err
+		}
+		var b bytes.Buffer
+		if err := comp.Render(ctx, &b); err != nil {
+			return nil, err
+		}
+		return makeCached(b.Bytes(), echo.MIMETextHTMLCharsetUTF8, i18n.Lang(ctx)), nil
 	})
 	if err != nil {
 		return err
 	}
 	return writePage(c, p, cacheControl)
-}
-
-// once runs compute for key and version once however many requests ask at
-// the same time; the others wait and share its result (errors included).
-func once[T any](s *Server, version int64, key string, compute func() (T, error)) (T, error) {
-	v, err, _ := s.flight.Do(strconv.FormatInt(version, 10)+" "+key, func() (any, error) { return compute() })
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	return v.(T), nil
 }
