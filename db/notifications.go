@@ -106,20 +106,45 @@ func (s *Store) MarkNotificationsRead(ctx context.Context, userID int64, now tim
 	return nil
 }
 
-// NotifyPref is a person's notification preference: immediate by default.
-func (s *Store) NotifyPref(ctx context.Context, userID int64) (string, error) {
-	var p string
-	err := s.queryRow(ctx, `SELECT notify FROM user_prefs WHERE user_id = ?`, userID).Scan(&p)
+// NotifyPrefs is how a person wants to be told: the choice (immediate
+// by default), and the hour of the day (0–23) and the time zone (an IANA
+// name, "" for their language's zone) of their daily digest.
+type NotifyPrefs struct {
+	Notify     string
+	DigestHour int
+	TimeZone   string
+}
+
+// DefaultNotifyPrefs are the preferences of someone who chose nothing:
+// mail at once; a digest at 9:00 in their language's zone.
+var DefaultNotifyPrefs = NotifyPrefs{Notify: "immediate", DigestHour: 9}
+
+// NotifyPrefs reads a person's notification preferences.
+func (s *Store) NotifyPrefs(ctx context.Context, userID int64) (NotifyPrefs, error) {
+	var p NotifyPrefs
+	err := s.queryRow(ctx, `SELECT notify, digest_hour, time_zone FROM user_prefs WHERE user_id = ?`, userID).Scan(&p.Notify, &p.DigestHour, &p.TimeZone)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "immediate", nil
+		return DefaultNotifyPrefs, nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("store: preference of %d: %w", userID, err)
+		return NotifyPrefs{}, fmt.Errorf("store: preferences of %d: %w", userID, err)
 	}
 	return p, nil
 }
 
-// SetNotifyPref stores a person's notification preference.
+// SetNotifyPrefs stores a person's notification preferences.
+func (t *Tx) SetNotifyPrefs(userID int64, p NotifyPrefs) error {
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO user_prefs(user_id, notify, digest_hour, time_zone) VALUES (?, ?, ?, ?)
+		ON CONFLICT(user_id) DO UPDATE SET notify = excluded.notify, digest_hour = excluded.digest_hour, time_zone = excluded.time_zone`,
+		userID, p.Notify, p.DigestHour, p.TimeZone)
+	if err != nil {
+		return fmt.Errorf("store: set preferences of %d: %w", userID, err)
+	}
+	return nil
+}
+
+// SetNotifyPref stores a person's choice alone, keeping the hour and time
+// zone of their digest.
 func (t *Tx) SetNotifyPref(userID int64, notify string) error {
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO user_prefs(user_id, notify) VALUES (?, ?) ON CONFLICT(user_id) DO UPDATE SET notify = excluded.notify`,
 		userID, notify)
@@ -129,33 +154,46 @@ func (t *Tx) SetNotifyPref(userID int64, notify string) error {
 	return nil
 }
 
-// DigestUsers lists the people who chose the daily digest and have
-// notifications made before now that no digest carried yet.
-func (t *Tx) DigestUsers(now time.Time) ([]User, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+userCols+` FROM users WHERE status = 'active' AND id IN (
-		SELECT n.user_id FROM notifications n JOIN user_prefs up ON up.user_id = n.user_id AND up.notify = 'digest'
-		WHERE n.digested_at IS NULL AND n.created_at <= ?) ORDER BY id`, fmtTime(now))
+// DigestUser is a person waiting for a daily digest, with its hour and
+// time zone.
+type DigestUser struct {
+	User
+	DigestHour int
+	TimeZone   string
+}
+
+// DigestUsers lists the active people who chose the daily digest and have
+// notifications that no digest carried yet.
+func (t *Tx) DigestUsers() ([]DigestUser, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+userCols+`, up.digest_hour, up.time_zone FROM users
+		JOIN user_prefs up ON up.user_id = users.id AND up.notify = 'digest'
+		WHERE users.status = 'active' AND users.id IN (SELECT n.user_id FROM notifications n WHERE n.digested_at IS NULL)
+		ORDER BY users.id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: digest users: %w", err)
 	}
 	defer rows.Close()
-	var out []User
+	var out []DigestUser
 	for rows.Next() {
-		u, err := scanUser(rows)
+		var d DigestUser
+		u, err := scanUser(scanWith{rows, []any{&d.DigestHour, &d.TimeZone}})
 		if err != nil {
 			return nil, fmt.Errorf("store: digest users: %w", err)
 		}
-		out = append(out, u)
+		d.User = u
+		out = append(out, d)
 	}
 	return out, rows.Err()
 }
 
-// TakeDigest returns a person's notifications for their digest (made
-// before now, not yet digested, about offers and proposals they take part
-// in) and marks them digested.
-func (t *Tx) TakeDigest(userID int64, now time.Time) ([]Notification, error) {
+// TakeDigest returns a person's notifications for the digest due at upTo
+// (made at or before upTo, not yet digested, about offers and proposals
+// they take part in) and marks every one made by then digested at now, in
+// the transaction that queues the mail: a digest is never sent twice, a
+// restart included.
+func (t *Tx) TakeDigest(userID int64, upTo, now time.Time) ([]Notification, error) {
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+notificationCols+notificationFrom+`
-		AND n.user_id = ? AND n.digested_at IS NULL AND n.created_at <= ? ORDER BY n.id`, userID, fmtTime(now))
+		AND n.user_id = ? AND n.digested_at IS NULL AND n.created_at <= ? ORDER BY n.id`, userID, fmtTime(upTo))
 	if err != nil {
 		return nil, fmt.Errorf("store: digest of %d: %w", userID, err)
 	}
@@ -173,7 +211,7 @@ func (t *Tx) TakeDigest(userID int64, now time.Time) ([]Notification, error) {
 		return nil, err
 	}
 	_, err = t.tx.ExecContext(t.ctx, `UPDATE notifications SET digested_at = ? WHERE user_id = ? AND digested_at IS NULL AND created_at <= ?`,
-		fmtTime(now), userID, fmtTime(now))
+		fmtTime(now), userID, fmtTime(upTo))
 	if err != nil {
 		return nil, fmt.Errorf("store: mark digest of %d: %w", userID, err)
 	}
@@ -183,6 +221,7 @@ func (t *Tx) TakeDigest(userID int64, now time.Time) ([]Notification, error) {
 // SetFeedToken stores (replacing any) the hash of a participant's feed
 // token for a proposal; ErrNotFound when they do not take part.
 func (t *Tx) SetFeedToken(proposalID, userID int64, tokenHash string, now time.Time) error {
+	t.proposalChanged(proposalID)
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO feed_tokens(proposal_id, user_id, token_hash, created_at)
 		SELECT proposal_id, user_id, ?, ? FROM proposal_participants WHERE proposal_id = ? AND user_id = ?
 		ON CONFLICT(proposal_id, user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at`,
@@ -198,6 +237,7 @@ func (t *Tx) SetFeedToken(proposalID, userID int64, tokenHash string, now time.T
 
 // RevokeFeedToken deletes a participant's feed token for a proposal.
 func (t *Tx) RevokeFeedToken(proposalID, userID int64) error {
+	t.proposalChanged(proposalID)
 	_, err := t.tx.ExecContext(t.ctx, `DELETE FROM feed_tokens WHERE proposal_id = ? AND user_id = ?`, proposalID, userID)
 	if err != nil {
 		return fmt.Errorf("store: revoke feed token: %w", err)
@@ -229,3 +269,12 @@ func (s *Store) FeedViewer(ctx context.Context, proposalID int64, tokenHash stri
 	}
 	return u, nil
 }
+
+// scanWith scans a row into a scanner's destinations and then extra ones,
+// for queries that add columns to a shared column list.
+type scanWith struct {
+	r     rowScanner
+	extra []any
+}
+
+func (s scanWith) Scan(dest ...any) error { return s.r.Scan(append(dest, s.extra...)...) }

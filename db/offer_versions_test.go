@@ -271,11 +271,11 @@ func TestNotificationsAboutOffers(t *testing.T) {
 		t.Errorf("unread %d, want 1", unread)
 	}
 	err = s.Tx(ctx, func(tx *Tx) error {
-		users, err := tx.DigestUsers(now.Add(time.Hour))
+		users, err := tx.DigestUsers()
 		if err != nil || len(users) != 1 || users[0].ID != userID {
 			t.Errorf("digest users %v %v", users, err)
 		}
-		items, err := tx.TakeDigest(userID, now.Add(time.Hour))
+		items, err := tx.TakeDigest(userID, now.Add(time.Hour), now.Add(time.Hour))
 		if err != nil || len(items) != 1 || items[0].OfferID != offerID {
 			t.Errorf("digest %v %v", items, err)
 		}

@@ -125,11 +125,17 @@ type Store struct {
 	// unfollow: pages listing a person's follows are kept until it moves.
 	follows sync.Map
 	// proposals is the proposals version: every committed change to
-	// proposals, their participants or timelines increments it, which
-	// invalidates the board cache.
+	// proposals or to what their pages show (participants, NDA
+	// acceptances, timelines, documents, questions, feed tokens)
+	// increments it, which invalidates the board cache.
 	proposals atomic.Int64
 	boardMu   sync.Mutex
 	boards    map[string]cachedBoard
+
+	// proposalVersions holds, by proposal id, the proposals version of
+	// the proposal's last change (none: 0).
+	proposalVersions sync.Map
+
 	// inquiries is the inquiries version: every committed change to what
 	// the staff inbox lists increments it, which invalidates the inbox
 	// pages kept in memory.
@@ -167,9 +173,19 @@ func NewStore(ctx context.Context, d *DB) (*Store, error) {
 }
 
 // ProposalsVersion is the proposals version: every committed change to a
-// proposal, its participants or its timeline increments it, so what was
+// proposal or to what its pages show (participants, NDA acceptances,
+// timeline, documents, questions, feed tokens) increments it, so what was
 // derived from proposals under an older version is stale.
 func (s *Store) ProposalsVersion() int64 { return s.proposals.Load() }
+
+// ProposalVersion is proposal id's own version: it moves on with every
+// committed change to what the proposal's pages show, and only then, so
+// what was derived from the proposal under an older one is stale.
+func (s *Store) ProposalVersion(id int64) int64 {
+	v, _ := s.proposalVersions.Load(id)
+	n, _ := v.(int64)
+	return n
+}
 
 // InquiriesVersion is the current inquiries version: it moves on with
 // every committed change to submitted inquiries.

@@ -171,6 +171,34 @@ func (s *Store) ProposalFor(ctx context.Context, v Viewer, id int64) (Proposal, 
 	return p, nil
 }
 
+// ProposalAccess is what a viewer may do with a proposal: whether they
+// take part and accepted its current NDA text.
+type ProposalAccess struct {
+	Participant bool
+	NDAAccepted bool
+}
+
+// ProposalAccessFor decides, in one small query, whether the viewer may
+// see a proposal (they take part; staff: any) and how far: the check a
+// kept page is served after. ErrNotFound otherwise, as ProposalFor.
+func (s *Store) ProposalAccessFor(ctx context.Context, v Viewer, id int64) (ProposalAccess, error) {
+	if !v.Member() {
+		return ProposalAccess{}, fmt.Errorf("store: proposal %d: %w", id, ErrNotFound)
+	}
+	var part, nda int
+	err := s.queryRow(ctx, `SELECT
+		EXISTS (SELECT 1 FROM proposal_participants x WHERE x.proposal_id = p.id AND x.user_id = ?1),
+		EXISTS (SELECT 1 FROM nda_acceptances n WHERE n.proposal_id = p.id AND n.user_id = ?1 AND n.nda_version = p.nda_version)
+		FROM proposals p WHERE p.id = ?2`, v.ID, id).Scan(&part, &nda)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && part == 0 && !v.Staff()) {
+		return ProposalAccess{}, fmt.Errorf("store: proposal %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return ProposalAccess{}, fmt.Errorf("store: proposal %d: %w", id, err)
+	}
+	return ProposalAccess{Participant: part == 1, NDAAccepted: nda == 1}, nil
+}
+
 // proposalTeaserVisible (on alias p; arguments: staff, member, viewer id)
 // is whether the viewer sees a proposal's teaser: public ones everyone,
 // members-only ones approved members, and those they take part in; staff
@@ -222,6 +250,10 @@ type BoardFilter struct {
 	// PerStage bounds the cards of each column (the longest in stage
 	// first); the column's count is always complete.
 	PerStage int
+	// Stage, when set, limits the board to that stage's column, whose
+	// cards start after Offset: one page of a column.
+	Stage  string
+	Offset int
 }
 
 // BoardColumn is one stage of the board.
@@ -281,12 +313,16 @@ func (s *Store) Board(ctx context.Context, v Viewer, f BoardFilter) ([]BoardColu
 		counts[st] = n
 	}
 	rows.Close()
-	cols := make([]BoardColumn, 0, len(AllStages))
-	for _, st := range AllStages {
+	stages := AllStages
+	if f.Stage != "" {
+		stages = []string{f.Stage}
+	}
+	cols := make([]BoardColumn, 0, len(stages))
+	for _, st := range stages {
 		col := BoardColumn{Stage: st, Count: counts[st]}
-		if col.Count > 0 {
+		if col.Count > f.Offset {
 			rows, err := s.query(ctx, `SELECT `+proposalCols+` FROM proposals p WHERE p.stage = ? AND `+w+`
-				ORDER BY p.stage_since, p.id LIMIT ?`, append(append([]any{st}, args...), f.PerStage)...)
+				ORDER BY p.stage_since, p.id LIMIT ? OFFSET ?`, append(append([]any{st}, args...), f.PerStage, f.Offset)...)
 			if err != nil {
 				return nil, fmt.Errorf("store: board %s: %w", st, err)
 			}
@@ -388,7 +424,7 @@ func (t *Tx) CreateProposal(in ProposalInput, actor User, now time.Time) (int64,
 // the editor saw: ErrConflict when someone changed it since. A changed
 // NDA text gets a new NDA version, which participants accept again.
 func (t *Tx) UpdateProposal(id, version int64, in ProposalInput, now time.Time) error {
-	t.proposalsChanged = true
+	t.proposalChanged(id)
 	res, err := t.tx.ExecContext(t.ctx, `UPDATE proposals SET kind = ?, title_ru = ?, title_en = ?, title_fa = ?, summary_ru = ?, summary_en = ?,
 		summary_fa = ?, market = ?, region = ?, models = ?, volume_per_year = ?, invest_min = ?, invest_max = ?, currency = ?, key_terms = ?,
 		visibility = ?, nda_version = nda_version + (nda_text <> ?), nda_text = ?, next_step = ?, next_due = ?, owner_id = ?,
@@ -526,7 +562,7 @@ func (s *Store) Participants(ctx context.Context, v Viewer, proposalID int64) ([
 		(SELECT max(n.accepted_at) FROM nda_acceptances n WHERE n.proposal_id = p.id AND n.user_id = u.id AND n.nda_version = p.nda_version),
 		COALESCE((SELECT notify FROM user_prefs WHERE user_id = u.id), 'immediate')
 		FROM proposal_participants pp JOIN users u ON u.id = pp.user_id JOIN proposals p ON p.id = pp.proposal_id
-		WHERE pp.proposal_id = ? AND `+scope+` ORDER BY pp.added_at, u.id`, append([]any{proposalID}, args...)...)
+		WHERE pp.proposal_id = +? AND `+scope+` ORDER BY pp.added_at, u.id`, append([]any{proposalID}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: participants of %d: %w", proposalID, err)
 	}
@@ -566,7 +602,7 @@ func (t *Tx) Participants(proposalID int64) ([]Participant, error) {
 // AddParticipant lets an investor or partner account take part in a
 // proposal; adding someone twice changes nothing.
 func (t *Tx) AddParticipant(proposalID, userID int64, company string, now time.Time) error {
-	t.proposalsChanged = true
+	t.proposalChanged(proposalID)
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO proposal_participants(proposal_id, user_id, company, added_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`, proposalID, userID, company, fmtTime(now))
 	if err != nil {
@@ -578,7 +614,7 @@ func (t *Tx) AddParticipant(proposalID, userID int64, company string, now time.T
 // RemoveParticipant ends a person's part in a proposal, if they took
 // part, and revokes their feed token.
 func (t *Tx) RemoveParticipant(proposalID, userID int64) error {
-	t.proposalsChanged = true
+	t.proposalChanged(proposalID)
 	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM proposal_participants WHERE proposal_id = ? AND user_id = ?`, proposalID, userID); err != nil {
 		return fmt.Errorf("store: remove participant %d from %d: %w", userID, proposalID, err)
 	}
@@ -593,6 +629,7 @@ func (t *Tx) RemoveParticipant(proposalID, userID int64) error {
 // ErrNotFound when the person does not take part.
 func (t *Tx) AcceptNDA(proposalID, userID int64, textSHA256, ip, userAgent string, now time.Time) error {
 	t.searchChanged = true
+	t.proposalChanged(proposalID)
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO nda_acceptances(proposal_id, user_id, nda_version, text_sha256, accepted_at, ip, user_agent)
 		SELECT p.id, pp.user_id, p.nda_version, ?, ?, ?, ? FROM proposals p
 		JOIN proposal_participants pp ON pp.proposal_id = p.id AND pp.user_id = ?

@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -75,7 +77,7 @@ func (e Event) ComputeHash() string {
 // chained to the entry before, and returns it with its id, seq and hash.
 // Times are kept to the microsecond, as stored.
 func (t *Tx) AppendEvent(e Event) (Event, error) {
-	t.proposalsChanged = true
+	t.proposalChanged(e.ProposalID)
 	e.At = e.At.UTC().Truncate(time.Microsecond)
 	var last sql.NullInt64
 	var prev sql.NullString
@@ -129,6 +131,68 @@ func (s *Store) Timeline(ctx context.Context, v Viewer, proposalID int64) ([]Eve
 	}
 	return out, rows.Err()
 }
+
+// TimelineTail is the end of a proposal's shared timeline: its last
+// entries and how many there are in all.
+type TimelineTail struct {
+	Events []Event // the last ones, oldest first
+	Total  int
+	// LastOpen is the last pipeline stage the timeline reached ("new"
+	// when none), for the progress track of a closed proposal.
+	LastOpen string
+}
+
+// TimelineTail returns the last n entries of a proposal's shared
+// timeline, oldest first, with the number of all entries, for a viewer
+// who takes part (staff: any proposal); empty for anyone else. A status
+// page shows this much; the history page and its download have it all.
+func (s *Store) TimelineTail(ctx context.Context, v Viewer, proposalID int64, n int) (TimelineTail, error) {
+	scope, args := participantScope(v)
+	var out TimelineTail
+	rows, err := s.query(ctx, `SELECT `+eventCols+` FROM proposal_events e JOIN proposals p ON p.id = e.proposal_id
+		WHERE e.proposal_id = +? AND `+scope+` ORDER BY e.seq DESC LIMIT ?`, append(append([]any{proposalID}, args...), n)...)
+	if err != nil {
+		return out, fmt.Errorf("store: timeline of %d: %w", proposalID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return out, fmt.Errorf("store: timeline of %d: %w", proposalID, err)
+		}
+		out.Events = append(out.Events, e)
+	}
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("store: timeline of %d: %w", proposalID, err)
+	}
+	slices.Reverse(out.Events)
+	out.LastOpen = "new"
+	if len(out.Events) == 0 {
+		return out, nil
+	}
+	// The count and the last open stage, read only for a timeline the
+	// viewer was shown: the scope above decided that.
+	var last sql.NullString
+	err = s.queryRow(ctx, `SELECT (SELECT count(*) FROM proposal_events WHERE proposal_id = +?1),
+		(SELECT to_stage FROM proposal_events WHERE proposal_id = +?1 AND to_stage IN (`+openStagesList+`) ORDER BY seq DESC LIMIT 1)`,
+		proposalID).Scan(&out.Total, &last)
+	if err != nil {
+		return out, fmt.Errorf("store: timeline of %d: %w", proposalID, err)
+	}
+	if last.Valid && last.String != "" {
+		out.LastOpen = last.String
+	}
+	return out, nil
+}
+
+// openStagesList is PipelineStages as an SQL list of strings.
+var openStagesList = func() string {
+	q := make([]string, len(PipelineStages))
+	for i, st := range PipelineStages {
+		q[i] = "'" + st + "'"
+	}
+	return strings.Join(q, ",")
+}()
 
 // ChainCheck is the result of verifying a timeline's hash chain.
 type ChainCheck struct {

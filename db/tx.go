@@ -42,8 +42,10 @@ type Tx struct {
 	// followsChanged are the people whose followed offers it changed.
 	followsChanged []int64
 	// proposalsChanged is set when it changed proposals, which moves the
-	// proposals version on after the commit.
+	// proposals version on after the commit; changedProposals are the
+	// proposals it changed, whose own versions move on with it.
 	proposalsChanged bool
+	changedProposals []int64
 	// inquiriesChanged is set when it changed submitted inquiries, which
 	// moves the inquiries version on after the commit.
 	inquiriesChanged bool
@@ -71,7 +73,10 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 		return err
 	}
 	if t.proposalsChanged {
-		s.proposals.Add(1)
+		v := s.proposals.Add(1)
+		for _, id := range t.changedProposals {
+			s.proposalVersions.Store(id, v)
+		}
 	}
 	if t.search != nil || t.proposalsChanged || t.searchChanged {
 		s.searchVersion.Add(1)
@@ -178,4 +183,12 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// proposalChanged marks the transaction as changing what proposal id's
+// pages show: after the commit, the proposals version and the proposal's
+// own version move on.
+func (t *Tx) proposalChanged(id int64) {
+	t.proposalsChanged = true
+	t.changedProposals = append(t.changedProposals, id)
 }

@@ -57,6 +57,26 @@ type DocumentVM struct {
 	Href       string
 	ViewHref   string // inline view, PDF only
 	UploadedAt time.Time
+	// Version counts a document's versions from 1.
+	Version int
+	// SupersededAt and DeletedAt mark, on staff's list of earlier
+	// versions, when a newer version replaced this one or the document
+	// was deleted.
+	SupersededAt time.Time
+	DeletedAt    time.Time
+	// ReplaceAction and DeleteAction are set for staff on a current
+	// document; ReplaceError is a refused new version's message.
+	ReplaceAction string
+	DeleteAction  string
+	ReplaceError  string
+}
+
+// DocumentDeleteVM asks staff to confirm deleting a document.
+type DocumentDeleteVM struct {
+	Proposal   TextVM
+	Document   DocumentVM
+	Action     string
+	CancelHref string
 }
 
 // QuestionVM is a question with its answer.
@@ -123,7 +143,11 @@ type ProposalPageVM struct {
 	Events       []EventVM
 	// TimelineHTML, when set, is the participants' timeline already
 	// rendered (it is the same for all of them), used instead of Events.
-	TimelineHTML  []byte
+	TimelineHTML []byte
+	// TimelineShown and TimelineTotal say how many entries of how many
+	// the status page shows (the latest ones).
+	TimelineShown int
+	TimelineTotal int
 	Documents     []DocumentVM
 	Questions     []QuestionVM
 	AskAction     string
@@ -187,6 +211,8 @@ type StaffProposalVM struct {
 	AddCompany   FieldVM
 	UploadAction string
 	UploadError  string
+	// OldDocuments are earlier versions and deleted documents.
+	OldDocuments []DocumentVM
 	Access       []AccessVM
 	NDAs         []NDAVM
 	Check        *ChainCheckVM
@@ -201,6 +227,7 @@ type StaffProposalVM struct {
 // AccessVM is one view or download of a document.
 type AccessVM struct {
 	Document, User, Company, Action, IP string
+	Version                             int
 	At                                  time.Time
 }
 
@@ -248,6 +275,11 @@ type BoardVM struct {
 	ErrorID     string
 	// ErrorData fills the error message's template.
 	ErrorData []any
+	// Column is the stage shown alone, page by page ("" for the whole
+	// board), with BoardHref back to the whole board and its pages.
+	Column     string
+	BoardHref  string
+	Pagination PaginationVM
 }
 
 // BoardColumnVM is one stage of the board.
@@ -256,6 +288,8 @@ type BoardColumnVM struct {
 	Count int
 	Cards []BoardCardVM
 	More  int
+	// MoreHref is the column alone, with every card page by page.
+	MoreHref string
 }
 
 // BoardCardVM is a proposal on the board, with its move form.
@@ -292,6 +326,14 @@ type NotificationsVM struct {
 	ReadAction string
 	Unread     int
 	NoticeID   string
+	// PrefError is a refused choice's message; Hour and Zone are the
+	// daily digest's hour and time zone; DigestAt says when the digest
+	// goes out, for someone who chose it.
+	PrefError string
+	Hour      FieldVM
+	Zone      FieldVM
+	DigestAt  string
+	Errors    []FormErrorVM
 }
 
 // stageLabel is a stage's name.

@@ -44,7 +44,7 @@ var auditActions = []string{
 	"media.uploaded", "media.replaced", "media.deleted",
 	"proposal.created", "proposal.updated", "proposal.stage", "proposal.note", "proposal.nda_accepted",
 	"proposal.question", "proposal.answer", "proposal.participant_added", "proposal.participant_removed",
-	"proposal.document_added", "proposal.feed_token", "proposal.verified", "notify.preference",
+	"proposal.document_added", "proposal.document_replaced", "proposal.document_deleted", "proposal.feed_token", "proposal.verified", "notify.preference",
 	"offer.created", "offer.saved", "offer.published", "offer.archived", "offer.deleted",
 	"offer.interest", "offer.request_replied", "rates.entered", "rates.imported",
 }

@@ -3,8 +3,21 @@ package web
 import (
 	"archive/zip"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ikco/partner-portal/db"
+	"github.com/ikco/partner-portal/views"
+	"github.com/ikco/partner-portal/views/i18n"
 )
 
 // defaultMaxDocumentBytes bounds an uploaded proposal document.
@@ -84,4 +97,188 @@ func safeFileName(name string) string {
 		return "document"
 	}
 	return string(out)
+}
+
+// receiveDocument reads the uploaded "file" of a multipart form, checks
+// its size and its type (from the content, against the name) and stores
+// it under a random name in the documents folder. A refusal comes back as
+// a status and a message id, with nothing stored.
+func (s *Server) receiveDocument(c echo.Context) (d db.Document, status int, errID string, err error) {
+	if s.cfg.DocumentsDir == "" {
+		return d, http.StatusServiceUnavailable, "staffp.upload.no_storage", nil
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return d, http.StatusRequestEntityTooLarge, "staffp.upload.too_large", nil
+		}
+		return d, http.StatusUnprocessableEntity, "staffp.upload.missing", nil
+	}
+	if fh.Size > s.cfg.MaxDocumentBytes {
+		return d, http.StatusRequestEntityTooLarge, "staffp.upload.too_large", nil
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return d, 0, "", err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, s.cfg.MaxDocumentBytes+1))
+	if err != nil {
+		return d, 0, "", err
+	}
+	if int64(len(data)) > s.cfg.MaxDocumentBytes {
+		return d, http.StatusRequestEntityTooLarge, "staffp.upload.too_large", nil
+	}
+	if len(data) == 0 {
+		return d, http.StatusUnprocessableEntity, "staffp.upload.missing", nil
+	}
+	name := safeFileName(fh.Filename)
+	kind := sniffDocument(name, data)
+	if kind == "" {
+		return d, http.StatusUnprocessableEntity, "staffp.upload.bad_type", nil
+	}
+	if err := os.MkdirAll(s.cfg.DocumentsDir, 0o750); err != nil {
+		return d, 0, "", err
+	}
+	file := randomToken(24)
+	if err := os.WriteFile(filepath.Join(s.cfg.DocumentsDir, file), data, 0o640); err != nil {
+		return d, 0, "", err
+	}
+	sum := sha256.Sum256(data)
+	d = db.Document{ProposalID: proposalIDParam(c), Name: name, File: file, Kind: kind, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}
+	return d, 0, "", nil
+}
+
+// proposalIDParam is the :id of a route already checked by its handler.
+func proposalIDParam(c echo.Context) int64 {
+	id, _ := paramID(c, "id")
+	return id
+}
+
+// dropDocumentFile removes a stored upload whose record did not commit.
+func (s *Server) dropDocumentFile(d db.Document) {
+	if d.File != "" {
+		_ = os.Remove(filepath.Join(s.cfg.DocumentsDir, d.File))
+	}
+}
+
+// handleProposalDocumentReplace stores a new version of a document: the
+// old version's row, file and access records stay (staff can still open
+// them); participants see the new version. Replacing a version that was
+// replaced or deleted meanwhile is a conflict (409).
+func (s *Server) handleProposalDocumentReplace(c echo.Context) error {
+	ctx := c.Request().Context()
+	p, err := s.staffProposalOf(c)
+	if err != nil {
+		return err
+	}
+	docID, err := paramID(c, "doc")
+	if err != nil {
+		return err
+	}
+	old, err := s.store.DocumentFor(ctx, dbViewer(c), p.ID, docID)
+	if err != nil {
+		return err
+	}
+	refuse := func(status int, errID string) error {
+		return s.renderStaffProposal(c, status, p, func(vm *views.StaffProposalVM) {
+			for i := range vm.P.Documents {
+				if vm.P.Documents[i].ID == docID {
+					vm.P.Documents[i].ReplaceError = errID
+				}
+			}
+			vm.ErrorID = errID
+		})
+	}
+	if !old.Current() {
+		return refuse(http.StatusConflict, "staffp.doc.conflict")
+	}
+	up, status, errID, err := s.receiveDocument(c)
+	if err != nil {
+		return err
+	}
+	if errID != "" {
+		return refuse(status, errID)
+	}
+	var nd db.Document
+	err = s.store.Tx(ctx, func(tx *db.Tx) error {
+		var err error
+		if nd, err = tx.ReplaceDocument(p.ID, docID, up, viewerOf(c).user.ID, s.now()); err != nil {
+			return err
+		}
+		return tx.Audit(s.auditEntry(c, "proposal.document_replaced", "proposal", p.ID,
+			fmt.Sprintf("document %d v%d replaced by %d v%d %s", old.ID, old.Version, nd.ID, nd.Version, nd.Name)))
+	})
+	if err != nil {
+		s.dropDocumentFile(up)
+	}
+	switch {
+	case errors.Is(err, db.ErrConflict):
+		return refuse(http.StatusConflict, "staffp.doc.conflict")
+	case err != nil:
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, s.staffHref(c, p.ID, "?done=replaced#docs-h"))
+}
+
+// handleProposalDocumentDelete deletes a document after a confirmation:
+// the first request (without confirm=1) shows a page that asks, and works
+// without JavaScript. The delete is soft: participants no longer see or
+// open the document; staff keep its versions, files and access records.
+func (s *Server) handleProposalDocumentDelete(c echo.Context) error {
+	ctx := c.Request().Context()
+	p, err := s.staffProposalOf(c)
+	if err != nil {
+		return err
+	}
+	docID, err := paramID(c, "doc")
+	if err != nil {
+		return err
+	}
+	d, err := s.store.DocumentFor(ctx, dbViewer(c), p.ID, docID)
+	if err != nil {
+		return err
+	}
+	if !d.Current() {
+		return s.renderStaffProposal(c, http.StatusConflict, p, func(vm *views.StaffProposalVM) { vm.ErrorID = "staffp.doc.conflict" })
+	}
+	if c.FormValue("confirm") != "1" {
+		lang := i18n.Lang(ctx)
+		vm := views.DocumentDeleteVM{Proposal: textVM(p.Title.In(lang), lang), Document: s.documentVM(c, p.ID, d),
+			Action: s.staffHref(c, p.ID, "/documents/"+idString(d.ID)+"/delete"), CancelHref: s.staffHref(c, p.ID, "#docs-h")}
+		c.Response().Header().Set("Cache-Control", "private, no-store")
+		return render(c, http.StatusOK, views.DocumentDeletePage(s.adminMeta(c, "staffp.doc.delete_title"), vm))
+	}
+	err = s.store.Tx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.DeleteDocument(p.ID, docID, viewerOf(c).user.ID, s.now()); err != nil {
+			return err
+		}
+		return tx.Audit(s.auditEntry(c, "proposal.document_deleted", "proposal", p.ID, fmt.Sprintf("document %d v%d %s", d.ID, d.Version, d.Name)))
+	})
+	switch {
+	case errors.Is(err, db.ErrConflict):
+		return s.renderStaffProposal(c, http.StatusConflict, p, func(vm *views.StaffProposalVM) { vm.ErrorID = "staffp.doc.conflict" })
+	case err != nil:
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, s.staffHref(c, p.ID, "?done=doc_deleted#docs-h"))
+}
+
+// documentVM is a document as lists show it, with its links for the
+// viewer (staff also get the forms to replace and delete it).
+func (s *Server) documentVM(c echo.Context, proposalID int64, d db.Document) views.DocumentVM {
+	ctx := c.Request().Context()
+	href := i18n.Href(ctx, "/proposals/"+idString(proposalID)+"/documents/"+idString(d.ID))
+	dv := views.DocumentVM{ID: d.ID, Name: d.Name, Kind: d.Kind, Size: d.Size, UploadedAt: d.UploadedAt, Version: d.Version, Href: href,
+		SupersededAt: d.SupersededAt, DeletedAt: d.DeletedAt}
+	if d.Kind == "pdf" {
+		dv.ViewHref = href + "?view=1"
+	}
+	if dbViewer(c).Staff() && d.Current() {
+		base := "/documents/" + idString(d.ID)
+		dv.ReplaceAction = s.staffHref(c, proposalID, base+"/replace")
+		dv.DeleteAction = s.staffHref(c, proposalID, base+"/delete")
+	}
+	return dv
 }

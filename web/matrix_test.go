@@ -170,6 +170,11 @@ var routeMatrix = map[string]expect{
 	"POST /staff/proposals/:id/questions/:qid/answer":    {nf, nf, nf, pass, pass},
 	"GET /staff/proposals/:id/verify":                    {nf, nf, nf, ok, ok},
 	"GET /staff/pipeline":                                {nf, nf, nf, ok, ok},
+	// Proposal documents: :doc is the other proposal's document; an empty
+	// replace is refused with a message and a delete without confirm=1
+	// only asks, so both reach the handler and change nothing.
+	"POST /staff/proposals/:id/documents/:doc/replace": {nf, nf, nf, pass, pass},
+	"POST /staff/proposals/:id/documents/:doc/delete":  {nf, nf, nf, pass, pass},
 
 	// Inquiries: :id is another partner's submitted inquiry, so its
 	// partner routes are a 404 for everyone, staff included (staff use

@@ -167,6 +167,9 @@ var policy = map[string]access{
 	"POST /staff/proposals/:id/questions/:qid/answer":    staffOnly,
 	"GET /staff/proposals/:id/verify":                    staffOnly,
 	"GET /staff/pipeline":                                staffOnly,
+	// Proposal documents: new versions and deletion.
+	"POST /staff/proposals/:id/documents/:doc/replace": staffOnly,
+	"POST /staff/proposals/:id/documents/:doc/delete":  staffOnly,
 
 	// Inquiries: a visitor may start one (kept with their session while
 	// they register); the rest is partners' own (404 for anyone else's,

@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/ikco/partner-portal/db"
@@ -32,8 +33,6 @@ const (
 	maxQuestionLen = 4000
 	// proposalsPerPage is the length of a page of the proposal lists.
 	proposalsPerPage = 24
-	// boardPerStage bounds the cards of a board column.
-	boardPerStage = 20
 )
 
 // proposalRoutes registers the participants' proposal pages, the
@@ -68,6 +67,9 @@ func (s *Server) proposalRoutes(g *echo.Group) {
 	s.route(g, "POST", "/staff/proposals/:id/questions/:qid/answer", s.handleProposalAnswer)
 	s.route(g, "GET", "/staff/proposals/:id/verify", s.handleProposalVerify)
 	s.route(g, "GET", "/staff/pipeline", s.handlePipeline)
+	// Proposal documents: new versions and (soft) deletion, by staff.
+	s.route(g, "POST", "/staff/proposals/:id/documents/:doc/replace", s.handleProposalDocumentReplace)
+	s.route(g, "POST", "/staff/proposals/:id/documents/:doc/delete", s.handleProposalDocumentDelete)
 }
 
 // dbViewer is the request's person as the store scopes queries.
@@ -176,27 +178,21 @@ func (s *Server) proposalPageVM(c echo.Context, p db.Proposal) (views.ProposalPa
 		vm.Track = track(p.Stage, lastOpenStage(events))
 		vm.Events = eventVMs(events)
 	} else {
-		// A participant's timeline is the same for all of them: rendered
-		// once per proposals version and language. The version is read
-		// before the timeline, so a change committed meanwhile is never
-		// filed under the new version.
-		version := s.store.ProposalsVersion()
-		e, ok := s.timelines.get(p.ID, lang, version)
-		if !ok {
-			events, err := s.store.Timeline(ctx, v, p.ID)
-			if err != nil {
-				return vm, err
-			}
-			var buf bytes.Buffer
-			if err := views.Timeline(eventVMs(events), false).Render(ctx, &buf); err != nil {
-				return vm, err
-			}
-			e = timelineEntry{version: version, html: buf.Bytes(), lastOpen: lastOpenStage(events)}
-			s.timelines.put(p.ID, lang, e)
+		// A participant's status page shows the end of the timeline (the
+		// history page and its download have all of it); it is the same
+		// for every participant, so it is rendered once per version of
+		// the proposal and language. The version is read before the
+		// timeline, so a change committed meanwhile is never filed under
+		// the newer version; the page reaches here only past the
+		// viewer's scope.
+		pver, key := s.store.ProposalVersion(p.ID), "timeline "+idString(p.ID)+" "+lang
+		tl, err := memoized(s.fragments, pver, key, func() (timelineFragment, error) { return s.renderTimelineTail(ctx, v, p.ID) })
+		if err != nil {
+			return vm, err
 		}
-		vm.Track = track(p.Stage, e.lastOpen)
+		vm.Track = track(p.Stage, tl.lastOpen)
 		if vm.Open {
-			vm.TimelineHTML = e.html
+			vm.TimelineHTML, vm.TimelineShown, vm.TimelineTotal = tl.html, tl.shown, tl.total
 		}
 	}
 	if !vm.Open {
@@ -215,12 +211,7 @@ func (s *Server) proposalPageVM(c echo.Context, p db.Proposal) (views.ProposalPa
 		return vm, err
 	}
 	for _, d := range docs {
-		dv := views.DocumentVM{ID: d.ID, Name: d.Name, Kind: d.Kind, Size: d.Size, UploadedAt: d.UploadedAt,
-			Href: i18n.Href(ctx, base+"/documents/"+idString(d.ID))}
-		if d.Kind == "pdf" {
-			dv.ViewHref = dv.Href + "?view=1"
-		}
-		vm.Documents = append(vm.Documents, dv)
+		vm.Documents = append(vm.Documents, s.documentVM(c, p.ID, d))
 	}
 	qs, err := s.store.Questions(ctx, v, p.ID)
 	if err != nil {
@@ -253,6 +244,20 @@ func (s *Server) proposalMeta(c echo.Context, title string) views.PageMeta {
 	m.NoIndex = true
 	m.Section = "proposals"
 	return m
+}
+
+// renderTimelineTail renders the end of a proposal's shared timeline for
+// its participants.
+func (s *Server) renderTimelineTail(ctx context.Context, v db.Viewer, id int64) (timelineFragment, error) {
+	tail, err := s.store.TimelineTail(ctx, v, id, statusTimelineEntries)
+	if err != nil {
+		return timelineFragment{}, err
+	}
+	var buf bytes.Buffer
+	if err := views.Timeline(eventVMs(tail.Events), false).Render(ctx, &buf); err != nil {
+		return timelineFragment{}, err
+	}
+	return timelineFragment{html: buf.Bytes(), lastOpen: tail.LastOpen, shown: len(tail.Events), total: tail.Total}, nil
 }
 
 // handleProposalList shows the teasers the viewer may see; approved
@@ -333,42 +338,82 @@ func (s *Server) gated(c echo.Context, p db.Proposal) error {
 	return errGated
 }
 
-// handleProposalShow is the participant's negotiation status page.
+// statusTimelineEntries is how many of the latest timeline entries a
+// status page shows; the history page has them all.
+const statusTimelineEntries = 10
+
+// timelineFragment is a participant's timeline rendered, with what the
+// page says around it.
+type timelineFragment struct {
+	html         []byte
+	lastOpen     string
+	shown, total int
+}
+
+// handleProposalShow is the participant's negotiation status page. Who
+// may see it is decided on every request (the viewer-scoped proposal
+// query); the page itself is then kept for the viewer's session until the
+// proposal's own version moves on (a change to another proposal leaves
+// it kept).
 func (s *Server) handleProposalShow(c echo.Context) error {
-	p, err := s.proposalOf(c)
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	vm, err := s.proposalPageVM(c, p)
+	version := s.store.ProposalVersion(id)
+	access, err := s.store.ProposalAccessFor(c.Request().Context(), dbViewer(c), id)
 	if err != nil {
 		return err
 	}
-	vm.NoticeID = proposalNotices[c.QueryParam("done")]
-	if tok := c.QueryParam("feed"); tok != "" && len(tok) <= 100 {
-		// The token was just made and passes through the redirect once;
-		// only its hash is stored, so this is the only time it shows.
-		vm.FeedURL = s.feedURL(i18n.Lang(c.Request().Context()), p.ID, tok)
+	page := func() (templ.Component, error) {
+		p, err := s.proposalOf(c)
+		if err != nil {
+			return nil, err
+		}
+		vm, err := s.proposalPageVM(c, p)
+		if err != nil {
+			return nil, err
+		}
+		vm.NoticeID = proposalNotices[c.QueryParam("done")]
+		if tok := c.QueryParam("feed"); tok != "" && len(tok) <= 100 {
+			// The token was just made and passes through the redirect
+			// once; only its hash is stored, so this is the only time it
+			// shows.
+			vm.FeedURL = s.feedURL(i18n.Lang(c.Request().Context()), id, tok)
+		}
+		return views.ProposalPage(s.proposalMeta(c, vm.Title.Value), vm), nil
 	}
-	c.Response().Header().Set("Cache-Control", "private, no-store")
-	return render(c, http.StatusOK, views.ProposalPage(s.proposalMeta(c, vm.Title.Value), vm))
+	if c.QueryParam("feed") != "" {
+		// A page with a feed token in it is never kept.
+		comp, err := page()
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Set("Cache-Control", "private, no-store")
+		return render(c, http.StatusOK, comp)
+	}
+	key := fmt.Sprintf("proposal %d %t %t", id, access.Participant, access.NDAAccepted)
+	return s.renderPersonal(c, s.proposalPages, version, key, privateNoStoreValue, page)
 }
 
 var proposalNotices = map[string]string{
-	"nda":       "proposal.done.nda",
-	"asked":     "proposal.done.asked",
-	"feed":      "proposal.done.feed",
-	"revoked":   "proposal.done.revoked",
-	"moved":     "staffp.done.moved",
-	"noted":     "staffp.done.noted",
-	"saved":     "staffp.done.saved",
-	"created":   "staffp.done.created",
-	"added":     "staffp.done.added",
-	"removed":   "staffp.done.removed",
-	"uploaded":  "staffp.done.uploaded",
-	"answered":  "staffp.done.answered",
-	"prefs":     "notify.done.pref",
-	"read":      "notify.done.read",
-	"unchanged": "admin.done.unchanged",
+	"nda":         "proposal.done.nda",
+	"asked":       "proposal.done.asked",
+	"feed":        "proposal.done.feed",
+	"revoked":     "proposal.done.revoked",
+	"moved":       "staffp.done.moved",
+	"noted":       "staffp.done.noted",
+	"saved":       "staffp.done.saved",
+	"created":     "staffp.done.created",
+	"added":       "staffp.done.added",
+	"removed":     "staffp.done.removed",
+	"uploaded":    "staffp.done.uploaded",
+	"replaced":    "staffp.done.replaced",
+	"doc_deleted": "staffp.done.doc_deleted",
+	"answered":    "staffp.done.answered",
+	"prefs":       "notify.done.pref",
+	"read":        "notify.done.read",
+	"unchanged":   "admin.done.unchanged",
 }
 
 // handleProposalNDA records a participant's acceptance of the NDA text
@@ -697,63 +742,12 @@ func (s *Server) handleProposalFeedRevoke(c echo.Context) error {
 
 // ---- Notifications ----
 
-// handleNotifications lists the person's notifications and preference.
-func (s *Server) handleNotifications(c echo.Context) error {
-	ctx := c.Request().Context()
-	lang := i18n.Lang(ctx)
-	u := viewerOf(c).user
-	items, err := s.store.Notifications(ctx, u.ID, 100)
-	if err != nil {
-		return err
-	}
-	pref, err := s.store.NotifyPref(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	vm := views.NotificationsVM{Pref: pref, Choices: db.NotifyChoices, PrefAction: i18n.Href(ctx, "/notifications/preference"),
-		ReadAction: i18n.Href(ctx, "/notifications/read"), NoticeID: proposalNotices[c.QueryParam("done")]}
-	for _, n := range items {
-		href := i18n.Href(ctx, "/proposals/", idString(n.ProposalID))
-		if n.OfferID != 0 {
-			href = i18n.Href(ctx, "/offers/", idString(n.OfferID))
-		}
-		vm.Items = append(vm.Items, views.NotificationVM{Kind: n.Kind, Title: textVM(n.Title.In(lang), lang), Detail: n.Detail,
-			Href: href, At: n.CreatedAt, Unread: n.ReadAt.IsZero()})
-		if n.ReadAt.IsZero() {
-			vm.Unread++
-		}
-	}
-	m := s.pageMeta(c, "notify.title")
-	m.NoIndex = true
-	c.Response().Header().Set("Cache-Control", "private, no-store")
-	return render(c, http.StatusOK, views.NotificationsPage(m, vm))
-}
-
 // handleNotificationsRead marks every notification read.
 func (s *Server) handleNotificationsRead(c echo.Context) error {
 	if err := s.store.MarkNotificationsRead(c.Request().Context(), viewerOf(c).user.ID, s.now()); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, i18n.Href(c.Request().Context(), "/notifications")+"?done=read")
-}
-
-// handleNotificationsPref stores how the person wants to be told.
-func (s *Server) handleNotificationsPref(c echo.Context) error {
-	ctx := c.Request().Context()
-	choice := c.FormValue("notify")
-	if !slices.Contains(db.NotifyChoices, choice) {
-		return echo.NewHTTPError(http.StatusBadRequest, "unknown preference")
-	}
-	err := s.store.Tx(ctx, func(tx *db.Tx) error {
-		if err := tx.SetNotifyPref(viewerOf(c).user.ID, choice); err != nil {
-			return err
-		}
-		return tx.Audit(s.auditEntry(c, "notify.preference", "user", viewerOf(c).user.ID, choice))
-	})
-	if err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, i18n.Href(ctx, "/notifications")+"?done=prefs")
 }
 
 // notifyParticipants tells participants of a change in tx: an in-app
@@ -786,64 +780,6 @@ func (s *Server) notifyParticipants(tx *db.Tx, p db.Proposal, kind, detail, note
 		}
 	}
 	return nil
-}
-
-// SendDigests sends each person who chose the daily digest one mail with
-// their notifications made up to now that no digest carried yet, and
-// returns how many mails it queued. The clock is the caller's, so tests
-// inject theirs.
-func (s *Server) SendDigests(ctx context.Context, now time.Time) (int, error) {
-	sent := 0
-	err := s.store.Tx(ctx, func(tx *db.Tx) error {
-		users, err := tx.DigestUsers(now)
-		if err != nil {
-			return err
-		}
-		for _, u := range users {
-			items, err := tx.TakeDigest(u.ID, now)
-			if err != nil {
-				return err
-			}
-			if len(items) == 0 {
-				continue
-			}
-			loc := s.catalog.Locale(u.Lang)
-			var lines []string
-			for _, n := range items {
-				what := loc.T("notify.kind." + n.Kind)
-				if n.Detail != "" {
-					what = loc.T("notify.kind."+n.Kind, "Stage", loc.T("proposal.stage."+n.Detail))
-				}
-				link := s.absURL(i18n.HrefLang(u.Lang, "/proposals/", idString(n.ProposalID)))
-				if n.OfferID != 0 {
-					what, link = offerNotificationText(loc, n.Kind, n.Detail), s.absURL(i18n.HrefLang(u.Lang, "/offers/", idString(n.OfferID)))
-				}
-				line := what + ": " + n.Title.In(u.Lang).Value + " (" + loc.DateTime(n.CreatedAt) + ")\n" + link
-				lines = append(lines, line)
-			}
-			items2 := ""
-			for i, l := range lines {
-				if i > 0 {
-					items2 += "\n\n"
-				}
-				items2 += l
-			}
-			m, err := s.composeMail(recipientOf(u), mailSpec{Kind: "proposal_digest", Link: s.absURL(i18n.HrefLang(u.Lang, "/notifications")),
-				Data: []any{"Count", loc.Int(len(items)), "Items", items2}})
-			if err != nil {
-				return err
-			}
-			if err := tx.EnqueueMail(m, now); err != nil {
-				return err
-			}
-			sent++
-		}
-		return nil
-	})
-	if sent > 0 {
-		s.notifyMailer()
-	}
-	return sent, err
 }
 
 // stageName is a stage's name in a locale; "" for no stage.

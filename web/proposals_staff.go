@@ -3,19 +3,16 @@ package web
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/ikco/partner-portal/db"
@@ -386,8 +383,15 @@ func (s *Server) staffPageVM(c echo.Context, p db.Proposal) (views.StaffProposal
 	if err != nil {
 		return vm, err
 	}
+	old, err := s.store.DocumentVersions(ctx, v, p.ID)
+	if err != nil {
+		return vm, err
+	}
+	for _, d := range old {
+		vm.OldDocuments = append(vm.OldDocuments, s.documentVM(c, p.ID, d))
+	}
 	for _, a := range access {
-		vm.Access = append(vm.Access, views.AccessVM{Document: a.Document, User: a.UserName, Company: a.Company, Action: a.Action, IP: a.IP, At: a.At})
+		vm.Access = append(vm.Access, views.AccessVM{Document: a.Document, Version: a.Version, User: a.UserName, Company: a.Company, Action: a.Action, IP: a.IP, At: a.At})
 	}
 	ndas, err := s.store.NDAAcceptances(ctx, v, p.ID)
 	if err != nil {
@@ -653,65 +657,25 @@ func (s *Server) handleProposalUpload(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	refuse := func(status int, id string) error {
-		return s.renderStaffProposal(c, status, p, func(vm *views.StaffProposalVM) { vm.UploadError = id })
-	}
-	if s.cfg.DocumentsDir == "" {
-		return refuse(http.StatusServiceUnavailable, "staffp.upload.no_storage")
-	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return refuse(http.StatusRequestEntityTooLarge, "staffp.upload.too_large")
-		}
-		return refuse(http.StatusUnprocessableEntity, "staffp.upload.missing")
-	}
-	if fh.Size > s.cfg.MaxDocumentBytes {
-		return refuse(http.StatusRequestEntityTooLarge, "staffp.upload.too_large")
-	}
-	f, err := fh.Open()
+	up, status, errID, err := s.receiveDocument(c)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, s.cfg.MaxDocumentBytes+1))
-	if err != nil {
-		return err
+	if errID != "" {
+		return s.renderStaffProposal(c, status, p, func(vm *views.StaffProposalVM) { vm.UploadError = errID })
 	}
-	if int64(len(data)) > s.cfg.MaxDocumentBytes {
-		return refuse(http.StatusRequestEntityTooLarge, "staffp.upload.too_large")
-	}
-	if len(data) == 0 {
-		return refuse(http.StatusUnprocessableEntity, "staffp.upload.missing")
-	}
-	name := safeFileName(fh.Filename)
-	kind := sniffDocument(name, data)
-	if kind == "" {
-		return refuse(http.StatusUnprocessableEntity, "staffp.upload.bad_type")
-	}
-	if err := os.MkdirAll(s.cfg.DocumentsDir, 0o750); err != nil {
-		return err
-	}
-	file := randomToken(24)
-	path := filepath.Join(s.cfg.DocumentsDir, file)
-	if err := os.WriteFile(path, data, 0o640); err != nil {
-		return err
-	}
-	sum := sha256.Sum256(data)
 	err = s.store.Tx(ctx, func(tx *db.Tx) error {
-		id, err := tx.AddDocument(db.Document{ProposalID: p.ID, Name: name, File: file, Kind: kind, Size: int64(len(data)),
-			SHA256: hex.EncodeToString(sum[:])}, viewerOf(c).user.ID, s.now())
+		id, err := tx.AddDocument(up, viewerOf(c).user.ID, s.now())
 		if err != nil {
 			return err
 		}
-		return tx.Audit(s.auditEntry(c, "proposal.document_added", "proposal", p.ID, "document "+idString(id)+" "+name))
+		return tx.Audit(s.auditEntry(c, "proposal.document_added", "proposal", p.ID, "document "+idString(id)+" "+up.Name))
 	})
 	if err != nil {
-		_ = os.Remove(path)
+		s.dropDocumentFile(up)
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, s.staffHref(c, p.ID, "?done=uploaded"))
+	return c.Redirect(http.StatusSeeOther, s.staffHref(c, p.ID, "?done=uploaded#docs-h"))
 }
 
 // handleProposalAnswer answers a question; published as FAQ, every
@@ -768,19 +732,33 @@ func (s *Server) handleProposalAnswer(c echo.Context) error {
 
 // ---- The pipeline board ----
 
-// boardQuery is the board's filters from the query string.
+// Sizes of the board: the cards each column shows (the longest in stage
+// first; the column's count is complete and links to all of them), and
+// the cards of a page of one column.
+const (
+	boardPerStage  = 6
+	boardPerColumn = 30
+)
+
+// boardQuery is the board's filters from the query string, and the
+// column (with its page) when one stage is shown alone.
 type boardQuery struct {
 	Kind, Market string
 	Owner        int64
+	Stage        string
+	Page         int
 }
 
 func parseBoardQuery(q url.Values) (boardQuery, error) {
-	bq := boardQuery{Kind: q.Get("kind"), Market: q.Get("market")}
+	bq := boardQuery{Kind: q.Get("kind"), Market: q.Get("market"), Stage: q.Get("stage")}
 	if bq.Kind != "" && !slices.Contains(db.ProposalKinds, bq.Kind) {
 		return bq, echo.NewHTTPError(http.StatusBadRequest, "unknown kind")
 	}
 	if bq.Market != "" && !slices.Contains(db.ProposalMarkets, bq.Market) {
 		return bq, echo.NewHTTPError(http.StatusBadRequest, "unknown market")
+	}
+	if bq.Stage != "" && !slices.Contains(db.AllStages, bq.Stage) {
+		return bq, echo.NewHTTPError(http.StatusBadRequest, "unknown stage")
 	}
 	if o := q.Get("owner"); o != "" {
 		id, err := strconv.ParseInt(o, 10, 64)
@@ -789,28 +767,98 @@ func parseBoardQuery(q url.Values) (boardQuery, error) {
 		}
 		bq.Owner = id
 	}
+	page, err := pageParam(q)
+	if err != nil {
+		return bq, err
+	}
+	if page > 1 && bq.Stage == "" {
+		return bq, echo.NewHTTPError(http.StatusBadRequest, "page without a stage")
+	}
+	bq.Page = page
 	return bq, nil
 }
 
-// handlePipeline is the staff board.
-func (s *Server) handlePipeline(c echo.Context) error {
-	return s.renderBoard(c, http.StatusOK, proposalNotices[c.QueryParam("done")], "")
+// href is the board's URL with these filters, for stage (all columns
+// when "") and page.
+func (bq boardQuery) href(base, stage string, page int) string {
+	v := url.Values{}
+	if bq.Kind != "" {
+		v.Set("kind", bq.Kind)
+	}
+	if bq.Market != "" {
+		v.Set("market", bq.Market)
+	}
+	if bq.Owner != 0 {
+		v.Set("owner", strconv.FormatInt(bq.Owner, 10))
+	}
+	if stage != "" {
+		v.Set("stage", stage)
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return base
+	}
+	return base + "?" + v.Encode()
 }
 
+// handlePipeline is the staff board, or one column of it page by page.
+// It is kept per session (see renderPersonal) under the proposals version,
+// the ten minutes the days in stage are counted for, and the staff list
+// its owner filter offers.
+func (s *Server) handlePipeline(c echo.Context) error {
+	version := s.store.ProposalsVersion()
+	staff, err := s.store.StaffUsers(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	var key strings.Builder
+	key.WriteString("board ")
+	key.WriteString(strconv.FormatInt(s.now().Truncate(boardSlot).Unix(), 10))
+	for _, u := range staff {
+		key.WriteString(" ")
+		key.WriteString(idString(u.ID))
+		key.WriteString("=")
+		key.WriteString(u.FullName)
+	}
+	return s.renderPersonal(c, s.proposalPages, version, key.String(), privateNoStoreValue, func() (templ.Component, error) {
+		return s.boardPage(c, staff, proposalNotices[c.QueryParam("done")], "")
+	})
+}
+
+// boardSlot is how long the days in stage shown on the board are kept.
+const boardSlot = 10 * time.Minute
+
+// renderBoard answers with the board and a message, after a refused move.
 func (s *Server) renderBoard(c echo.Context, status int, notice, errID string, errData ...any) error {
+	staff, err := s.store.StaffUsers(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	comp, err := s.boardPage(c, staff, notice, errID, errData...)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	return render(c, status, comp)
+}
+
+func (s *Server) boardPage(c echo.Context, staff []db.User, notice, errID string, errData ...any) (templ.Component, error) {
 	ctx := c.Request().Context()
 	lang := i18n.Lang(ctx)
 	bq, err := parseBoardQuery(c.QueryParams())
 	if err != nil {
-		return err
-	}
-	staff, err := s.store.StaffUsers(ctx)
-	if err != nil {
-		return err
+		return nil, err
 	}
 	now := s.now()
+	base := i18n.Href(ctx, "/staff/pipeline")
 	vm := views.BoardVM{Kind: options(db.ProposalKinds, bq.Kind, "proposal.kind.", "filter.any"), Market: options(db.ProposalMarkets, bq.Market, "market.", "filter.any"),
-		Filtered: bq != (boardQuery{}), Reset: i18n.Href(ctx, "/staff/pipeline"), NoticeID: notice, ErrorID: errID, ErrorData: errData}
+		Filtered: bq.Kind != "" || bq.Market != "" || bq.Owner != 0, Reset: bq.href(base, bq.Stage, 1), NoticeID: notice, ErrorID: errID, ErrorData: errData,
+		Column: bq.Stage}
+	if bq.Stage != "" {
+		vm.BoardHref = bq.href(base, "", 1)
+	}
 	vm.Owner = []views.OptionVM{{Value: "", LabelID: "filter.any", Selected: bq.Owner == 0}}
 	for _, u := range staff {
 		vm.Owner = append(vm.Owner, views.OptionVM{Value: idString(u.ID), Label: u.FullName, Selected: bq.Owner == u.ID})
@@ -818,43 +866,80 @@ func (s *Server) renderBoard(c echo.Context, status int, notice, errID string, e
 	// The columns are the same for every staff member but for the CSRF
 	// token of their forms: rendered once per proposals version, language,
 	// filter and ten minutes (days in stage move on), with a stand-in
-	// token replaced per response.
-	key := boardKey{lang: lang, q: bq, version: s.store.ProposalsVersion(), slot: now.Truncate(10 * time.Minute).Unix()}
-	html, ok := s.boards.get(key)
-	if !ok {
-		cols, err := s.store.Board(ctx, dbViewer(c), db.BoardFilter{Kind: bq.Kind, Market: bq.Market, OwnerID: bq.Owner, PerStage: boardPerStage})
-		if err != nil {
-			return err
-		}
-		moves := map[string][]views.OptionVM{}
-		for st, tos := range db.StageMoves {
-			for _, to := range tos {
-				moves[st] = append(moves[st], views.OptionVM{Value: to, LabelID: "proposal.stage." + to})
-			}
-		}
-		var colVMs []views.BoardColumnVM
-		for _, col := range cols {
-			cv := views.BoardColumnVM{Stage: col.Stage, Count: col.Count, More: col.Count - len(col.Cards)}
-			for _, p := range col.Cards {
-				cv.Cards = append(cv.Cards, views.BoardCardVM{ID: p.ID, Href: s.staffHref(c, p.ID, ""), Title: textVM(p.Title.In(lang), lang),
-					Partner: p.Partner, Volume: p.VolumePerYear, Value: investMoney(p.InvestMax, p.Currency), Days: int(now.Sub(p.StageSince) / (24 * time.Hour)),
-					Stage: p.Stage, Version: p.Version, MoveAction: s.staffHref(c, p.ID, "/stage"), Moves: moves[p.Stage]})
-			}
-			colVMs = append(colVMs, cv)
-		}
-		var buf bytes.Buffer
-		rctx := views.WithSession(ctx, views.CurrentUser(ctx), s.boards.standIn)
-		if err := views.BoardColumns(colVMs).Render(rctx, &buf); err != nil {
-			return err
-		}
-		html = buf.Bytes()
-		s.boards.put(key, html)
+	// token replaced per page.
+	f := db.BoardFilter{Kind: bq.Kind, Market: bq.Market, OwnerID: bq.Owner, PerStage: boardPerStage, Stage: bq.Stage}
+	if bq.Stage != "" {
+		f.PerStage, f.Offset = boardPerColumn, (bq.Page-1)*boardPerColumn
 	}
+	key := fmt.Sprintf("board %s %+v %d", lang, bq, now.Truncate(boardSlot).Unix())
+	version := s.store.ProposalsVersion()
+	cols, err := memoized(s.fragments, version, key, func() (columns, error) { return s.renderBoardColumns(ctx, c, bq, f, now) })
+	if err != nil {
+		return nil, err
+	}
+	if bq.Stage != "" {
+		pages := max(1, (cols.count+boardPerColumn-1)/boardPerColumn)
+		if bq.Page > pages {
+			return nil, echo.ErrNotFound
+		}
+		vm.Pagination = pagination(bq.Page, pages, func(n int) string { return bq.href(base, bq.Stage, n) })
+	}
+	html := cols.html
 	if tok := views.CSRFToken(ctx); tok != "" {
-		html = bytes.ReplaceAll(html, []byte(s.boards.standIn), []byte(tok))
+		html = bytes.ReplaceAll(html, []byte(s.standIn), []byte(tok))
 	}
 	vm.ColumnsHTML = html
 	m := s.adminMeta(c, "board.title")
-	c.Response().Header().Set("Cache-Control", "private, no-store")
-	return render(c, status, views.BoardPage(m, vm))
+	if bq.Stage != "" {
+		m.Title = i18n.T(ctx, "board.column_title", "Stage", i18n.T(ctx, "proposal.stage."+bq.Stage))
+	}
+	return views.BoardPage(m, vm), nil
+}
+
+// columns is the board's columns rendered (with the stand-in token), and
+// the count of the column shown alone.
+type columns struct {
+	html  []byte
+	count int
+}
+
+// renderBoardColumns renders the board's columns for the filter.
+func (s *Server) renderBoardColumns(ctx context.Context, c echo.Context, bq boardQuery, f db.BoardFilter, now time.Time) (columns, error) {
+	lang := i18n.Lang(ctx)
+	base := i18n.Href(ctx, "/staff/pipeline")
+	cols, err := s.store.Board(ctx, dbViewer(c), f)
+	if err != nil {
+		return columns{}, err
+	}
+	moves := map[string][]views.OptionVM{}
+	for st, tos := range db.StageMoves {
+		for _, to := range tos {
+			moves[st] = append(moves[st], views.OptionVM{Value: to, LabelID: "proposal.stage." + to})
+		}
+	}
+	var out columns
+	var colVMs []views.BoardColumnVM
+	for _, col := range cols {
+		cv := views.BoardColumnVM{Stage: col.Stage, Count: col.Count}
+		if bq.Stage == "" {
+			cv.More = col.Count - len(col.Cards)
+			if cv.More > 0 {
+				cv.MoreHref = bq.href(base, col.Stage, 1)
+			}
+		}
+		out.count = col.Count
+		for _, p := range col.Cards {
+			cv.Cards = append(cv.Cards, views.BoardCardVM{ID: p.ID, Href: s.staffHref(c, p.ID, ""), Title: textVM(p.Title.In(lang), lang),
+				Partner: p.Partner, Volume: p.VolumePerYear, Value: investMoney(p.InvestMax, p.Currency), Days: int(now.Sub(p.StageSince) / (24 * time.Hour)),
+				Stage: p.Stage, Version: p.Version, MoveAction: s.staffHref(c, p.ID, "/stage"), Moves: moves[p.Stage]})
+		}
+		colVMs = append(colVMs, cv)
+	}
+	var buf bytes.Buffer
+	rctx := views.WithSession(ctx, views.CurrentUser(ctx), s.standIn)
+	if err := views.BoardColumns(colVMs, bq.Stage != "").Render(rctx, &buf); err != nil {
+		return columns{}, err
+	}
+	out.html = buf.Bytes()
+	return out, nil
 }

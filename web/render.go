@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -156,4 +158,63 @@ func (s *Server) renderSessionPage(c echo.Context, version int64, key string, pa
 		return err
 	}
 	return writePage(c, p, privateNoCacheValue)
+}
+
+// privateNoStoreValue is the Cache-Control of pages no cache may keep.
+var privateNoStoreValue = []string{"private, no-store"}
+
+// renderPersonal answers with a page of the viewer's own, kept rendered
+// and compressed in m for their session under version (a stamp, as
+// memoized), so that asking again costs a lookup until it moves on.
+// Access must have been decided for this request before (the page is only
+// ever served to the session that it was made for, and only after that
+// check); key names
+// everything the page depends on besides the version, the language, the
+// path and query, and the session and what the layout shows of the
+// person (name, role, unread count, the form token). Read version before
+// reading what the page shows, so a change committed meanwhile is never
+// filed under the newer version. Without a session the page is made for
+// the request alone.
+func (s *Server) renderPersonal(c echo.Context, m *memo, version int64, key string, cacheControl []string, page func() (templ.Component, error)) error {
+	ctx := c.Request().Context()
+	u, ses := views.CurrentUser(ctx), viewerOf(c).session
+	if u == nil || ses == nil {
+		comp, err := page()
+		if err != nil {
+			return err
+		}
+		c.Response().Header()["Cache-Control"] = cacheControl
+		return render(c, http.StatusOK, comp)
+	}
+	var kb strings.Builder
+	kb.Grow(len(key) + 160)
+	kb.WriteString(key)
+	kb.WriteByte('|')
+	kb.WriteString(cacheKey(c.Request()))
+	kb.WriteByte('|')
+	kb.WriteString(strconv.Itoa(u.Unread))
+	kb.WriteByte('|')
+	kb.WriteString(u.Role)
+	kb.WriteByte('|')
+	kb.WriteString(u.Name)
+	kb.WriteByte('|')
+	kb.WriteString(hashSessionID(ses.ID))
+	key = kb.String()
+	// Requests of one session that miss together (after a change, or from
+	// several tabs) make the page once: memoized sees to that.
+	p, err := memoized(m, version, key, func() (*cachedPage, error) {
+		comp, err := page()
+		if err != nil {
+			return nil, err
+		}
+		var b bytes.Buffer
+		if err := comp.Render(ctx, &b); err != nil {
+			return nil, err
+		}
+		return makeCached(b.Bytes(), echo.MIMETextHTMLCharsetUTF8, i18n.Lang(ctx)), nil
+	})
+	if err != nil {
+		return err
+	}
+	return writePage(c, p, cacheControl)
 }

@@ -102,10 +102,20 @@ type Server struct {
 	// imageSlots bounds the photos decoded at once: each may take up to
 	// a few hundred MB while it is processed.
 	imageSlots chan struct{}
-	// timelines are participants' rendered timelines, per proposals version.
-	timelines timelineCache
-	// boards are the board's rendered columns.
-	boards *boardCache
+	// fragments keeps rendered parts of proposal pages that are the same
+	// for many people: a proposal's participants' timeline under the
+	// proposal's own version, the board's columns under the proposals
+	// version.
+	fragments *memo
+	// proposalPages keeps people's own proposal pages rendered and
+	// compressed per session: a status page until its proposal changes,
+	// the board until any proposal does; access is decided on every
+	// request first.
+	proposalPages *memo
+	// standIn takes the place of the CSRF token in fragments rendered for
+	// many people; each page replaces it with its viewer's token. It is
+	// random per process, so it never occurs in content.
+	standIn string
 	// inbox keeps the staff inquiry inbox's rendered pages.
 	inbox htmlCache
 	// mailWake, when set, wakes the outbox sender after a mail is queued.
@@ -159,7 +169,11 @@ func NewServer(d Deps) *Server {
 		limits:      newLimiters(d.Now),
 		// Two at a time: enough for a few staff members uploading.
 		imageSlots: make(chan struct{}, 2),
-		boards:     newBoardCache(),
+
+		// Proposal pages and their parts, kept per proposals version.
+		fragments:     newMemo(min(d.Config.PageCacheEntries, 2000)),
+		proposalPages: newMemo(min(d.Config.PageCacheEntries, 1000)),
+		standIn:       "csrf-stand-in-" + randomToken(24),
 	}
 	s.cache = newPageCache(d.Config.PageCacheEntries, s.stamp)
 	s.sessions = newSessionStore(d.Store, d.Config.SessionKeys, d.Config.SecureCookies, d.Config.IdleTimeout, d.Config.SessionLifetime, d.Now)

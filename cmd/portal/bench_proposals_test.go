@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -150,10 +152,15 @@ func buildProposalsDB(ctx context.Context, b *testing.B, path string) proposalsD
 
 // proposalsFigures is what one run of BenchmarkProposals measured.
 type proposalsFigures struct {
-	build           time.Duration
-	status, board   loadResult
-	verify, verify2 time.Duration
-	chainOK         bool
+	build         time.Duration
+	status, board loadResult
+	// The same two while staff post a shared note every noteEvery, each
+	// of which makes every kept page and fragment stale; notes is how
+	// many were posted.
+	statusNoting, boardNoting loadResult
+	notes                     int
+	verify, verify2           time.Duration
+	chainOK                   bool
 	// others is the share of the machine's CPU that other programs took
 	// while the loads ran (-1 where unknown).
 	others float64
@@ -162,8 +169,10 @@ type proposalsFigures struct {
 // BenchmarkProposals starts the real portal over 5,000 proposals and
 // 200,000 timeline entries and measures, at 32 keep-alive connections, a
 // participant's status pages (50 round-robin) and the staff pipeline
-// board; and the time to verify a 10,000-entry chain, reading it from the
-// database and hashing it (verify-10k-ms) and hashing alone (hash-10k-ms).
+// board, then both again while staff post a shared note every noteEvery
+// (each makes the kept pages stale); and the time to verify a 10,000-entry
+// chain, reading it from the database and hashing it (verify-10k-ms) and
+// hashing alone (hash-10k-ms).
 func BenchmarkProposals(b *testing.B) {
 	window := benchWindow(b)
 	var f proposalsFigures
@@ -173,7 +182,7 @@ func BenchmarkProposals(b *testing.B) {
 	for _, m := range []struct {
 		name string
 		r    loadResult
-	}{{"status", f.status}, {"board", f.board}} {
+	}{{"status", f.status}, {"board", f.board}, {"status-noting", f.statusNoting}, {"board-noting", f.boardNoting}} {
 		b.ReportMetric(m.r.perSecond(), m.name+"-req/s")
 		b.ReportMetric(ms(m.r.percentile(0.50)), m.name+"-p50-ms")
 		b.ReportMetric(ms(m.r.percentile(0.99)), m.name+"-p99-ms")
@@ -189,14 +198,15 @@ func BenchmarkProposals(b *testing.B) {
 	for _, m := range []struct {
 		name string
 		r    loadResult
-	}{{"status page", f.status}, {"staff board", f.board}} {
+	}{{"status page", f.status}, {"staff board", f.board}, {"status, noting", f.statusNoting}, {"board, noting", f.boardNoting}} {
 		target := "meets"
 		if m.r.percentile(0.99) > 30*time.Millisecond {
 			target = "MISSES"
 		}
-		fmt.Fprintf(os.Stdout, "  %-12s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (%s the 30 ms p99 target at %d connections)\n",
+		fmt.Fprintf(os.Stdout, "  %-15s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (%s the 30 ms p99 target at %d connections)\n",
 			m.name, m.r.perSecond(), ms(m.r.percentile(0.5)), ms(m.r.percentile(0.99)), target, benchProposalConns)
 	}
+	fmt.Fprintf(os.Stdout, "  (\"noting\": while staff posted a shared note every %s, %d notes in all; each makes every kept page stale)\n", noteEvery, f.notes)
 	if f.others >= 0 {
 		fmt.Fprintf(os.Stdout, "  other programs took %.0f%% of the machine's CPU during the loads\n", 100*f.others)
 	}
@@ -278,6 +288,30 @@ func measureProposals(b *testing.B, window time.Duration) proposalsFigures {
 		}
 		*t.dst = res
 	}
+	// The same while staff post shared notes on the first status page's
+	// proposal: each note moves the proposals version on, so pages are
+	// made again after it (and the investor's unread count changes).
+	stopNoting := postNotes(ctx, b, base, staff, fx.participantOf[1])
+	for _, t := range []struct {
+		name   string
+		dst    *loadResult
+		urls   []string
+		cookie string
+	}{
+		{"status while noting", &f.statusNoting, statusURLs, investor},
+		{"board while noting", &f.boardNoting, []string{base + "/ru/staff/pipeline"}, staff},
+	} {
+		res, err := runLoad(ctx, loadSpec{conns: benchProposalConns, warmup: window / 6, duration: window, urls: t.urls,
+			header: http.Header{"Accept-Encoding": {"gzip"}, "Cookie": {t.cookie}}})
+		if err != nil {
+			b.Fatalf("%s: %v", t.name, err)
+		}
+		if res.errors > 0 {
+			b.Errorf("%s: %d of %d requests failed, first: %s", t.name, res.errors, res.requests, res.firstErr)
+		}
+		*t.dst = res
+	}
+	f.notes = stopNoting()
 	f.others = -1
 	if cpu1, ok := readCPUTicks(); ok && cpuOK {
 		f.others = cpu1.othersShare(cpu0)
@@ -292,4 +326,73 @@ func measureProposals(b *testing.B, window time.Duration) proposalsFigures {
 		b.Fatalf("run did not return 30 s after its context ended\n%s", logs)
 	}
 	return f
+}
+
+// noteEvery is how often staff post a shared note while the "noting"
+// loads run.
+const noteEvery = 250 * time.Millisecond
+
+// postNotes posts a shared note on proposal id every noteEvery through
+// staff's session, as the staff page's form does, until the returned stop
+// is called; stop returns how many notes were posted.
+func postNotes(ctx context.Context, b *testing.B, base, staffCookie string, id int64) (stop func() int) {
+	b.Helper()
+	client := noRedirects()
+	page := fmt.Sprintf("%s/ru/staff/proposals/%d", base, id)
+	get := func() (string, error) {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, page, nil)
+		req.Header.Set("Cookie", staffCookie)
+		res, err := client.Do(req)
+		if err != nil {
+			return "", err
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		m := csrfField.FindSubmatch(body)
+		if m == nil {
+			return "", fmt.Errorf("staff page: %s, no token", res.Status)
+		}
+		return string(m[1]), nil
+	}
+	token, err := get()
+	if err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan struct{})
+	finished := make(chan int)
+	go func() {
+		n := 0
+		t := time.NewTicker(noteEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				finished <- n
+				return
+			case <-ctx.Done():
+				finished <- n
+				return
+			case <-t.C:
+			}
+			form := url.Values{"csrf": {token}, "note": {fmt.Sprintf("Bench note %d", n+1)}, "visibility": {"shared"}}
+			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, page+"/notes", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Cookie", staffCookie)
+			res, err := client.Do(req)
+			if err != nil {
+				continue
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode == http.StatusSeeOther {
+				n++
+			}
+		}
+	}()
+	return func() int {
+		close(done)
+		n := <-finished
+		client.CloseIdleConnections()
+		return n
+	}
 }

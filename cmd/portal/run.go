@@ -56,7 +56,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		StartTLS: cfg.SMTPStartTLS, From: cfg.MailFrom, FromName: cfg.MailFromName,
 	}, logger, nil)
 	srv.SetMailWake(mailer.Wake())
-	go sendDigests(ctx, srv, logger)
+	go sendDigests(ctx, srv, digestEvery, time.Now, logger)
 	go notifyExpiredOffers(ctx, srv, expiryEvery, logger)
 	mailerDone := make(chan struct{})
 	go func() { mailer.Run(ctx); close(mailerDone) }()
@@ -234,30 +234,29 @@ func runSchedules(ctx context.Context, store *db.Store, every time.Duration, now
 	}
 }
 
-// digestHour is when, in UTC, the daily notification digest goes out.
-const digestHour = 6
+// digestEvery is how often the digest job looks for people whose digest
+// hour has come (each chooses an hour in their own time zone, some of
+// which are half an hour off UTC).
+const digestEvery = time.Minute
 
-// sendDigests sends the daily notification digests at digestHour UTC
-// every day until ctx ends.
-func sendDigests(ctx context.Context, srv *web.Server, logger *slog.Logger) {
+// sendDigests queues the daily notification digests of the people whose
+// hour has come, every interval until ctx ends, and once at start, so a
+// digest that fell due while the portal was down goes out right after a
+// restart (and one already sent is not sent again).
+func sendDigests(ctx context.Context, srv *web.Server, every time.Duration, now func() time.Time, logger *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
 	for {
-		now := time.Now().UTC()
-		next := time.Date(now.Year(), now.Month(), now.Day(), digestHour, 0, 0, 0, time.UTC)
-		if !next.After(now) {
-			next = next.Add(24 * time.Hour)
-		}
-		t := time.NewTimer(next.Sub(now))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
-		n, err := srv.SendDigests(ctx, time.Now())
+		n, err := srv.SendDigests(ctx, now())
 		if err != nil && ctx.Err() == nil {
 			logger.Warn("send digests", "err", err)
 		} else if n > 0 {
 			logger.Info("digests queued", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }

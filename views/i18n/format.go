@@ -223,3 +223,10 @@ func (l *Locale) DateTime(t time.Time) string {
 		l.printer.Sprint(number.Decimal(lt.Minute(), number.MinIntegerDigits(2)))
 	return l.Date(lt) + l.T("date.time_sep") + hm + "\u00a0" + l.T("date.zone."+lt.Location().String())
 }
+
+// Clock formats a time of day as two-digit hours and minutes in the
+// language's digits: "09:00", "۰۹:۰۰".
+func (l *Locale) Clock(h, m int) string {
+	return l.printer.Sprint(number.Decimal(h, number.MinIntegerDigits(2))) + ":" +
+		l.printer.Sprint(number.Decimal(m, number.MinIntegerDigits(2)))
+}
