@@ -530,14 +530,7 @@ func (s *Store) Search(ctx context.Context, v Viewer, p SearchParams) ([]SearchG
 	// version is read first, so results read meanwhile are never filed
 	// under a newer one.
 	version := s.searchVersion.Load()
-	who := "v"
-	switch {
-	case v.Staff():
-		who = "s"
-	case v.Member():
-		who = fmt.Sprintf("m%d", v.ID)
-	}
-	key := fmt.Sprintf("%s|%s|%s|%d|%d|%s", who, p.Lang, p.Group, p.Offset, p.Limit, p.Query.Match())
+	key := fmt.Sprintf("%s|%s|%s|%d|%d|%s", v.SearchClass(), p.Lang, p.Group, p.Offset, p.Limit, p.Query.Match())
 	s.searchMu.Lock()
 	if gs, ok := s.searches[key]; ok && s.searchesAt == version {
 		s.searchMu.Unlock()
@@ -564,6 +557,24 @@ func (s *Store) Search(ctx context.Context, v Viewer, p SearchParams) ([]SearchG
 	}
 	s.searchMu.Unlock()
 	return gs, nil
+}
+
+// SearchVersion moves on with every committed change to the search index
+// or to who may find what: what was made from search results is valid for
+// one version.
+func (s *Store) SearchVersion() int64 { return s.searchVersion.Load() }
+
+// SearchClass names the viewers who find the same things: visitors (and
+// people not yet approved), staff, or one member (each takes part in
+// proposals of their own).
+func (v Viewer) SearchClass() string {
+	switch {
+	case v.Staff():
+		return "s"
+	case v.Member():
+		return "m" + strconv.FormatInt(v.ID, 10)
+	}
+	return "v"
 }
 
 // SearchUncached is Search without the results kept in memory, for

@@ -71,30 +71,46 @@ func (s *Server) handleSearch(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	v := dbViewer(c)
-	groups, err := s.store.Search(ctx, v, params)
+	vm.Searched = true
+	base := i18n.Href(ctx, "/search") + "?q=" + url.QueryEscape(vm.Query)
+	// The results as shown (snippets found and marked: most of a search's
+	// work) are kept for the viewer's class, language, query and page
+	// until the index or access changes, as the store keeps the rows.
+	version := s.store.SearchVersion()
+	key := strings.Join([]string{v.SearchClass(), lang, group, strconv.Itoa(page), q.Key(), vm.Query}, "\x00")
+	res, err := memoized(s.searches, version, key, func() (searchResults, error) {
+		groups, err := s.store.Search(ctx, v, params)
+		if err != nil {
+			return searchResults{}, err
+		}
+		var r searchResults
+		for _, g := range groups {
+			gv := views.SearchGroupVM{Name: g.Name, Count: g.Count, Capped: g.Capped}
+			r.total += g.Count
+			r.capped = r.capped || g.Capped
+			for _, h := range g.Hits {
+				gv.Hits = append(gv.Hits, s.searchHitVM(c, q, v, h))
+			}
+			if group == "" && g.Count > len(g.Hits) {
+				gv.MoreHref = base + "&group=" + g.Name
+			}
+			r.groups = append(r.groups, gv)
+		}
+		if len(groups) == 1 {
+			r.onlyCount = groups[0].Count
+		}
+		return r, nil
+	})
 	if err != nil {
 		return err
 	}
-	vm.Searched = true
-	base := i18n.Href(ctx, "/search") + "?q=" + url.QueryEscape(vm.Query)
-	for _, g := range groups {
-		gv := views.SearchGroupVM{Name: g.Name, Count: g.Count, Capped: g.Capped}
-		vm.Total += g.Count
-		vm.Capped = vm.Capped || g.Capped
-		for _, h := range g.Hits {
-			gv.Hits = append(gv.Hits, s.searchHitVM(c, q, v, h))
-		}
-		if group == "" && g.Count > len(g.Hits) {
-			gv.MoreHref = base + "&group=" + g.Name
-		}
-		vm.Groups = append(vm.Groups, gv)
-	}
+	vm.Groups, vm.Total, vm.Capped = res.groups, res.total, res.capped
 	if group != "" {
 		vm.Group, vm.AllHref = group, base
 		pages := 1
-		if len(groups) == 1 {
+		if len(res.groups) == 1 {
 			// Ranked are at most db.SearchCandidates of a group.
-			pages = max(1, (min(groups[0].Count, db.SearchCandidates)+searchPerPage-1)/searchPerPage)
+			pages = max(1, (min(res.onlyCount, db.SearchCandidates)+searchPerPage-1)/searchPerPage)
 		}
 		if page > pages {
 			return echo.ErrNotFound
@@ -111,6 +127,14 @@ func (s *Server) handleSearch(c echo.Context) error {
 }
 
 // clipRunes cuts s to at most n characters.
+// searchResults are a search's groups as shown, kept by handleSearch.
+type searchResults struct {
+	groups    []views.SearchGroupVM
+	total     int
+	capped    bool
+	onlyCount int
+}
+
 func clipRunes(s string, n int) string {
 	i := 0
 	for j := range s {

@@ -329,3 +329,41 @@ func modelIDBySlug(t *testing.T, ts *testServer, slug string) int64 {
 	}
 	return id
 }
+
+// TestSearchKeptResultsFollowAccess: the results kept as shown are the
+// viewer's own and go as soon as what they may find changes: a partner who
+// is added to a proposal and accepts its NDA finds its details at once,
+// and someone else still does not.
+func TestSearchKeptResultsFollowAccess(t *testing.T) {
+	ts := newTestServer(t, withDocuments(t))
+	partner, pu := loginAs(t, ts, "partner")
+	investor, _ := loginAs(t, ts, "investor")
+	fx := newProposalFixture(t, ts)
+	count := func(cl *client) string {
+		t.Helper()
+		res := cl.get(t, searchURL("ru", "Secret key terms"))
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("status %d", res.StatusCode)
+		}
+		return searchGroupsOf(res.doc(t))["proposals"].count
+	}
+	if got := count(partner); got != "" {
+		t.Fatalf("before taking part: proposals group %q, want none", got)
+	}
+	if got := count(investor); got != "" {
+		t.Fatalf("investor: proposals group %q, want none", got)
+	}
+	err := ts.store.Tx(context.Background(), func(tx *db.Tx) error {
+		return tx.AddParticipant(fx.id, pu.ID, "Partner Co", time.Now())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acceptNDA(t, ts, fx.id, pu.ID)
+	if got := count(partner); got != "1" {
+		t.Errorf("after the NDA: proposals group %q, want 1", got)
+	}
+	if got := count(investor); got != "" {
+		t.Errorf("investor after another's NDA: proposals group %q, want none", got)
+	}
+}

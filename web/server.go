@@ -94,6 +94,10 @@ type Server struct {
 	// pages keeps logged-in people's rendered pages of shared content,
 	// per session, until the next publish.
 	pages *memo
+	// searches keeps search results as shown (see handleSearch), apart
+	// from the page memos, which a stream of different queries must not
+	// push out.
+	searches *memo
 	// flight makes each missing public page once, however many ask.
 	flight   singleflight.Group
 	sessions *sessionStore
@@ -165,6 +169,7 @@ func NewServer(d Deps) *Server {
 		modelScoped: map[string]string{},
 		memo:        newMemo(d.Config.PageCacheEntries),
 		pages:       newMemo(min(d.Config.PageCacheEntries, 2000)),
+		searches:    newMemo(min(d.Config.PageCacheEntries, 2000)),
 		hasher:      newHasher(d.Config.HashConcurrency),
 		limits:      newLimiters(d.Now),
 		// Two at a time: enough for a few staff members uploading.
