@@ -43,6 +43,7 @@ check:
 ## bench: benchmarks on this machine: public pages against the static ceiling, and more
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./cmd/portal/
+	$(GO) test -run '^$$' -bench . -benchmem ./web/
 
 ## crashtest: kill the real server with SIGKILL 24 times while clients submit inquiries; no acknowledged one may be lost
 crashtest:
