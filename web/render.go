@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -143,17 +144,7 @@ func (s *Server) renderSessionPage(c echo.Context, version int64, key string, pa
 		return render(c, 200, comp)
 	}
 	pkey := fmt.Sprintf("page %s %s|%s|%d|%s|%s", i18n.Lang(ctx), key, hashSessionID(ses.ID), u.Unread, u.Role, u.Name)
-	p, err := memoized(s.pages, version, pkey, func() (*cachedPage, error) {
-		comp, err := page()
-		if err != nil {
-			return nil, err
-		}
-		var b bytes.Buffer
-		if err := comp.Render(ctx, &b); err != nil {
-			return nil, err
-		}
-		return makeCached(b.Bytes(), echo.MIMETextHTMLCharsetUTF8, i18n.Lang(ctx)), nil
-	})
+	p, err := keptPage(ctx, s.pages, version, pkey, page)
 	if err != nil {
 		return err
 	}
@@ -202,7 +193,17 @@ func (s *Server) renderPersonal(c echo.Context, m *memo, version int64, key stri
 	key = kb.String()
 	// Requests of one session that miss together (after a change, or from
 	// several tabs) make the page once: memoized sees to that.
-	p, err := memoized(m, version, key, func() (*cachedPage, error) {
+	p, err := keptPage(ctx, m, version, key, page)
+	if err != nil {
+		return err
+	}
+	return writePage(c, p, cacheControl)
+}
+
+// keptPage is the page page makes, rendered and compressed, kept in m
+// under key and version (see memoized).
+func keptPage(ctx context.Context, m *memo, version int64, key string, page func() (templ.Component, error)) (*cachedPage, error) {
+	return memoized(m, version, key, func() (*cachedPage, error) {
 		comp, err := page()
 		if err != nil {
 			return nil, err
@@ -213,8 +214,4 @@ func (s *Server) renderPersonal(c echo.Context, m *memo, version int64, key stri
 		}
 		return makeCached(b.Bytes(), echo.MIMETextHTMLCharsetUTF8, i18n.Lang(ctx)), nil
 	})
-	if err != nil {
-		return err
-	}
-	return writePage(c, p, cacheControl)
 }
