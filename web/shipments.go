@@ -99,24 +99,8 @@ func (f shipmentForm) Validate(refs *shipmentRefs, current string) (db.ShipmentI
 	} else {
 		in.Month = m
 	}
-	if f.Market == "" {
-		fe.add("market", "form.required")
-	} else if id, err := strconv.ParseInt(f.Market, 10, 64); err != nil {
-		fe.add("market", "shipments.error.market")
-	} else if _, ok := refs.market(id); !ok {
-		fe.add("market", "shipments.error.market")
-	} else {
-		in.MarketID = id
-	}
-	if f.Model == "" {
-		fe.add("model", "form.required")
-	} else if id, err := strconv.ParseInt(f.Model, 10, 64); err != nil {
-		fe.add("model", "shipments.error.model")
-	} else if _, ok := refs.model(id); !ok {
-		fe.add("model", "shipments.error.model")
-	} else {
-		in.ModelID = id
-	}
+	in.MarketID = refField(fe, "market", f.Market, func(id int64) bool { _, ok := refs.market(id); return ok })
+	in.ModelID = refField(fe, "model", f.Model, func(id int64) bool { _, ok := refs.model(id); return ok })
 	if f.Units == "" {
 		fe.add("units", "form.required")
 	} else if n, ok := parseUnits(f.Units); !ok {
@@ -133,6 +117,21 @@ var shipmentFormLabels = map[string]string{"month": "shipments.field.month", "ma
 	"model": "shipments.field.model", "units": "shipments.field.units"}
 
 // marketOptions are the markets as select options in the page's language.
+// refField reads the id chosen in the select named field: required, and one
+// that exists; otherwise it notes the problem in fe and returns 0.
+func refField(fe fieldErrors, field, value string, exists func(int64) bool) int64 {
+	if value == "" {
+		fe.add(field, "form.required")
+		return 0
+	}
+	id, err := strconv.ParseInt(value, 10, 64)
+	if err != nil || !exists(id) {
+		fe.add(field, "shipments.error."+field)
+		return 0
+	}
+	return id
+}
+
 func marketOptions(ctx context.Context, refs *shipmentRefs, emptyID string) []views.OptionVM {
 	lang := i18n.Lang(ctx)
 	out := []views.OptionVM{{Value: "", LabelID: emptyID}}
