@@ -16,7 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+	"modernc.org/sqlite" // the pure-Go driver; it registers "sqlite"
 )
 
 // ErrNotFound is returned by Store lookups that match no row.
@@ -29,6 +29,9 @@ type DB struct {
 	Write *sql.DB
 	Read  *sql.DB
 	path  string
+	// changes are the counters shared with every other process that has
+	// this database open; the writer moves them on (see writerConnector).
+	changes *changes
 }
 
 // dsn builds a modernc.org/sqlite DSN with the pragmas every connection
@@ -61,10 +64,15 @@ func Open(ctx context.Context, path string) (*DB, error) {
 			return nil, fmt.Errorf("db: create folder %q: %w", dir, err)
 		}
 	}
-	w, err := sql.Open("sqlite", dsn(path, false))
+	ch, err := openChanges(path)
+	if err != nil {
+		return nil, err
+	}
+	base, err := sqlite.NewConnector(dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("db: open writer: %w", err)
 	}
+	w := sql.OpenDB(writerConnector{Connector: base, changes: ch})
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
@@ -86,7 +94,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("db: ping readers %q: %w", path, err)
 	}
-	return &DB{Write: w, Read: r, path: path}, nil
+	return &DB{Write: w, Read: r, path: path, changes: ch}, nil
 }
 
 // Path is the file the database lives in.
@@ -118,6 +126,10 @@ type Store struct {
 	// models counts, by slug, the publishes that changed that model's page
 	// (publish, unpublish, archive); see ModelStamp.
 	models sync.Map // string → *atomic.Int64
+	// sessKept are sessions with their accounts as SessionAndUser read
+	// them, by id hash.
+	sessMu   sync.RWMutex
+	sessKept map[string]keptSession
 	// stmts are the reader pool's prepared statements, by query text.
 	stmts sync.Map
 	// follows holds, per person, a version of the offers they follow

@@ -43,10 +43,77 @@ const sessionUserCols = `s.id_hash, COALESCE(s.user_id, 0), s.csrf, s.data, s.cr
 	(SELECT count(*) FROM notifications n WHERE n.user_id = s.user_id AND n.read_at IS NULL)`
 
 // SessionAndUser returns a session by the hash of its id and, when it is
-// logged in, its account and its unread notifications, in one query: this
-// runs on every request of a logged-in person. The user is nil for an
-// anonymous session.
+// logged in, its account and its unread notifications: this runs on every
+// request of a logged-in person. The user is nil for an anonymous session.
+//
+// What it read is kept in memory with the shared auth counter it was read
+// under, and served again while that counter stands: every committed
+// change to sessions, accounts or notifications, by any instance, moves it
+// on (see writerConnector), so a logout, a disabled account or an ended
+// session takes effect on the very next request everywhere. Only the
+// last-seen touch does not move it on: a kept LastSeenAt may be older
+// than the stored one, never newer, so a session that looks idle must be
+// checked again with SessionAndUserFresh before it is ended.
 func (s *Store) SessionAndUser(ctx context.Context, hash string) (Session, *User, error) {
+	at, shared := s.db.changes.authVersion()
+	if shared {
+		s.sessMu.RLock()
+		k, ok := s.sessKept[hash]
+		s.sessMu.RUnlock()
+		if ok && k.at == at {
+			return k.ses, k.userCopy(), nil
+		}
+	}
+	ses, u, err := s.readSessionAndUser(ctx, hash)
+	if err == nil && shared {
+		s.keepSession(keptSession{at: at, ses: ses, user: u})
+	}
+	return ses, u, err
+}
+
+// SessionAndUserFresh is SessionAndUser read from the database, never
+// from memory.
+func (s *Store) SessionAndUserFresh(ctx context.Context, hash string) (Session, *User, error) {
+	at, shared := s.db.changes.authVersion()
+	ses, u, err := s.readSessionAndUser(ctx, hash)
+	if err == nil && shared {
+		s.keepSession(keptSession{at: at, ses: ses, user: u})
+	}
+	return ses, u, err
+}
+
+// keptSession is a session as read, with the auth counter read before it
+// (a change committed while it was read has moved the counter past at).
+type keptSession struct {
+	at   uint64
+	ses  Session
+	user *User
+}
+
+// userCopy gives each request an account of its own to hold.
+func (k keptSession) userCopy() *User {
+	if k.user == nil {
+		return nil
+	}
+	u := *k.user
+	return &u
+}
+
+// maxKeptSessions bounds the sessions kept in memory; past it they are all
+// dropped and read again as they come.
+const maxKeptSessions = 50_000
+
+func (s *Store) keepSession(k keptSession) {
+	k.user = k.userCopy()
+	s.sessMu.Lock()
+	if s.sessKept == nil || len(s.sessKept) >= maxKeptSessions {
+		s.sessKept = make(map[string]keptSession)
+	}
+	s.sessKept[k.ses.IDHash] = k
+	s.sessMu.Unlock()
+}
+
+func (s *Store) readSessionAndUser(ctx context.Context, hash string) (Session, *User, error) {
 	row := s.queryRow(ctx, `SELECT `+sessionUserCols+` FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, hash)
 	var ses Session
 	var created, seen, expires sql.NullString
@@ -80,12 +147,20 @@ func (s *Store) SaveSession(ctx context.Context, ses Session) error {
 	return nil
 }
 
-// TouchSession records that a session was used now, from ip.
+// TouchSession records that a session was used now, from ip. It does not
+// retire the sessions kept in memory (see SessionAndUser): it moves this
+// one's kept LastSeenAt on instead.
 func (s *Store) TouchSession(ctx context.Context, hash string, now time.Time, ip string) error {
-	_, err := s.db.Write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ?, ip = ? WHERE id_hash = ?`, fmtTime(now), ip, hash)
+	_, err := s.db.Write.ExecContext(quietly(ctx), `UPDATE sessions SET last_seen_at = ?, ip = ? WHERE id_hash = ?`, fmtTime(now), ip, hash)
 	if err != nil {
 		return fmt.Errorf("store: touch session: %w", err)
 	}
+	s.sessMu.Lock()
+	if k, ok := s.sessKept[hash]; ok {
+		k.ses.LastSeenAt = now.UTC().Truncate(time.Microsecond) // as stored
+		s.sessKept[hash] = k
+	}
+	s.sessMu.Unlock()
 	return nil
 }
 

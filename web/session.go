@@ -118,6 +118,17 @@ func (st *sessionStore) New(r *http.Request, name string) (*sessions.Session, er
 		return s, err
 	}
 	now := st.now()
+	if now.Before(rec.ExpiresAt) && now.Sub(rec.LastSeenAt) >= st.idle {
+		// The session kept in memory may not know of a use through
+		// another instance: ask the database before ending it.
+		rec, user, err = st.store.SessionAndUserFresh(r.Context(), hashSessionID(id))
+		if errors.Is(err, db.ErrNotFound) {
+			return s, nil
+		}
+		if err != nil {
+			return s, err
+		}
+	}
 	if !now.Before(rec.ExpiresAt) || now.Sub(rec.LastSeenAt) >= st.idle {
 		_ = st.store.DeleteSession(r.Context(), rec.IDHash)
 		return s, nil
