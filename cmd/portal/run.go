@@ -49,6 +49,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	defer closeDB()
+	gcCtx, stopGC := context.WithCancel(ctx)
+	gcDone := make(chan struct{})
+	go func() { tuneGC(gcCtx, getenv, time.Second); close(gcDone) }()
+	defer func() { stopGC(); <-gcDone }()
 	go purgeSessions(ctx, store, cfg.IdleTimeout, logger)
 	go runSchedules(ctx, store, scheduleEvery, time.Now, logger)
 	mailer := web.NewMailer(store, web.MailerConfig{
