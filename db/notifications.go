@@ -162,6 +162,15 @@ type DigestUser struct {
 	TimeZone   string
 }
 
+// DigestPending reports whether any notification waits for a digest.
+func (s *Store) DigestPending(ctx context.Context) (bool, error) {
+	var pending bool
+	if err := s.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM notifications WHERE digested_at IS NULL)`).Scan(&pending); err != nil {
+		return false, fmt.Errorf("store: digests pending: %w", err)
+	}
+	return pending, nil
+}
+
 // DigestUsers lists the active people who chose the daily digest and have
 // notifications that no digest carried yet.
 func (t *Tx) DigestUsers() ([]DigestUser, error) {

@@ -67,10 +67,16 @@ func digestDue(now time.Time, loc *time.Location, hour int) time.Time {
 // person's digest goes at their hour, or at the first run after it when
 // the portal was down; notifications are marked digested in the
 // transaction that queues the mail, so none is sent twice, across
-// restarts too. The clock is the caller's, so tests inject theirs.
+// restarts too. The clock is the caller's, so tests inject theirs. When no
+// notification waits for any digest (the usual minute), it only reads:
+// it takes no write lock.
 func (s *Server) SendDigests(ctx context.Context, now time.Time) (int, error) {
+	pending, err := s.store.DigestPending(ctx)
+	if err != nil || !pending {
+		return 0, err
+	}
 	sent := 0
-	err := s.store.Tx(ctx, func(tx *db.Tx) error {
+	err = s.store.Tx(ctx, func(tx *db.Tx) error {
 		users, err := tx.DigestUsers()
 		if err != nil {
 			return err

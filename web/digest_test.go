@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -229,5 +230,56 @@ func TestDigestPreferenceRefusesBadInput(t *testing.T) {
 				t.Errorf("stored %+v %v, want the defaults", got, err)
 			}
 		})
+	}
+}
+
+// TestDigestRunTakesNoWriteLockWhenNothingWaits: the digest job runs every
+// minute; when no notification waits for a digest it only reads, so it
+// neither waits for nor holds the database's one write lock.
+func TestDigestRunTakesNoWriteLockWhenNothingWaits(t *testing.T) {
+	ts := newTestServer(t)
+	u := createUser(t, ts, "digest@example.com", "investor", "active")
+	// Another connection holds the write lock for the whole test.
+	other, err := sql.Open("sqlite", "file:"+ts.store.DB().Path()+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(t.Context(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(context.Background(), "ROLLBACK")
+
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	n, err := ts.SendDigests(ctx, time.Now())
+	if err != nil || n != 0 {
+		t.Fatalf("nothing waiting: %d digests, %v (after %v)", n, err, time.Since(start))
+	}
+
+	// With a notification waiting, the run needs the lock: it waits for it
+	// (here until the deadline), which shows the check above is what let
+	// it through. (This connection does not enforce foreign keys: no
+	// offer 1 is needed.)
+	if _, err := conn.ExecContext(t.Context(), `INSERT INTO notifications(user_id, kind, offer_id, detail, created_at)
+		VALUES (?, 'offer_withdrawn', 1, '', '2026-11-28T00:00:00.000000Z')`, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(t.Context(), "COMMIT"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(t.Context(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	short, cancel2 := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel2()
+	if _, err := ts.SendDigests(short, time.Now()); err == nil {
+		t.Error("with a notification waiting and the lock held elsewhere, the run did not need the lock")
 	}
 }
