@@ -2,7 +2,10 @@
 
 package db
 
+import "sync/atomic"
+
 // openChanges has no memory shared between processes here: the counters
-// are nil, which turns the caches resting on them off (every read goes to
-// the database), so another instance's change is never missed.
-func openChanges(string) (*changes, error) { return &changes{}, nil }
+// serve this process alone, and sessions are not kept (see changes).
+func openChanges(string) (*changes, error) {
+	return &changes{slots: new([changesSlots]atomic.Uint64)}, nil
+}

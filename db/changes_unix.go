@@ -12,7 +12,7 @@ import (
 
 // openChanges maps the change counters kept beside the database file at
 // path+"-changes", creating the file when missing. Every process that
-// opens the database maps the same page (MAP_SHARED), so a counter one
+// opens the database maps the same 16 KiB (MAP_SHARED), so a counter one
 // instance moves on is seen by every other at its next atomic load, with
 // no query: the same machinery SQLite's own WAL index (-shm) relies on,
 // and the same limit: the instances run on one machine, as WAL requires.
@@ -35,12 +35,13 @@ func openChanges(path string) (*changes, error) {
 	if err != nil {
 		return nil, fmt.Errorf("db: map change counters: %w", err)
 	}
-	// The page stays mapped for the life of the process, even after the
+	// The file stays mapped for the life of the process, even after the
 	// database is closed: a request still finishing could load the
-	// counter after an unmap and crash the process; a page is cheap.
+	// counter after an unmap and crash the process; 16 KiB are cheap.
 	return &changes{
-		// The mapping starts on a page boundary, so the counter is
+		// The mapping starts on a page boundary, so every counter is
 		// aligned for atomic access.
-		auth: (*atomic.Uint64)(unsafe.Pointer(&mem[0])),
+		slots:  (*[changesSlots]atomic.Uint64)(unsafe.Pointer(&mem[0])),
+		shared: true,
 	}, nil
 }

@@ -139,10 +139,8 @@ func (s *Store) loadCatalogue(ctx context.Context, models []catalogueModel) (boo
 		return false, err
 	}
 	if loaded {
-		s.searchVersion.Add(1)
-		if err := s.reloadVersion(ctx); err != nil {
-			return true, err
-		}
+		s.db.changes.add(slotSearch)
+		s.contentChanged()
 	}
 	return loaded, nil
 }

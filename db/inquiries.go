@@ -307,7 +307,7 @@ func (s *Store) ListInquiries(ctx context.Context, f InquiryFilter) ([]Inquiry, 
 	if f.Page < 1 {
 		f.Page = 1
 	}
-	version := s.inquiries.Load()
+	version := s.InquiriesVersion()
 	key := fmt.Sprintf("%+v", f)
 	s.inboxMu.Lock()
 	if c, ok := s.inbox[key]; ok && c.version == version {

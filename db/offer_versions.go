@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 )
 
@@ -13,18 +12,7 @@ import (
 // on with each committed follow or unfollow of theirs, so a page listing
 // their follows is kept until it moves (or the content version does).
 func (s *Store) FollowsVersion(userID int64) int64 {
-	if v, ok := s.follows.Load(userID); ok {
-		return v.(*atomic.Int64).Load()
-	}
-	return 0
-}
-
-func (s *Store) followsCounter(userID int64) *atomic.Int64 {
-	if v, ok := s.follows.Load(userID); ok {
-		return v.(*atomic.Int64)
-	}
-	v, _ := s.follows.LoadOrStore(userID, new(atomic.Int64))
-	return v.(*atomic.Int64)
+	return s.db.changes.load(idBucket(slotFollows, followBuckets, userID))
 }
 
 // copyWindow is the validity window of a copy made today: the source's

@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
-	"sync/atomic"
 
 	"modernc.org/sqlite" // the pure-Go driver; it registers "sqlite"
 )
@@ -114,70 +113,32 @@ func (d *DB) Ping(ctx context.Context) error {
 // Store is the portal's data access: every query lives in a method on it.
 type Store struct {
 	db *DB
-	// version is the public content version; every change of public
-	// content increments it, so what was made from the whole catalogue
-	// before it (the catalogue, comparisons, the home page) is never
-	// served again.
-	version atomic.Int64
-	// shared is the content version of the last change that was not one
-	// model's own (specification names, media, offers, rates, demo data):
-	// such a change retires every model's page as well.
-	shared atomic.Int64
-	// models counts, by slug, the publishes that changed that model's page
-	// (publish, unpublish, archive); see ModelStamp.
-	models sync.Map // string → *atomic.Int64
 	// sessKept are sessions with their accounts as SessionAndUser read
 	// them, by id hash.
 	sessMu   sync.RWMutex
 	sessKept map[string]keptSession
 	// stmts are the reader pool's prepared statements, by query text.
 	stmts sync.Map
-	// follows holds, per person, a version of the offers they follow
-	// (user id → *atomic.Int64), moved on by every committed follow and
-	// unfollow: pages listing a person's follows are kept until it moves.
-	follows sync.Map
-	// proposals is the proposals version: every committed change to
-	// proposals or to what their pages show (participants, NDA
-	// acceptances, timelines, documents, questions, feed tokens)
-	// increments it, which invalidates the board cache.
-	proposals atomic.Int64
-	boardMu   sync.Mutex
-	boards    map[string]cachedBoard
-
-	// proposalVersions holds, by proposal id, the proposals version of
-	// the proposal's last change (none: 0).
-	proposalVersions sync.Map
-
-	// inquiries is the inquiries version: every committed change to what
-	// the staff inbox lists increments it, which invalidates the inbox
-	// pages kept in memory.
-	inquiries atomic.Int64
-	inboxMu   sync.Mutex
-	inbox     map[string]cachedInbox
-	// searchVersion moves on with every committed change to the search
-	// index or to who may find what; searches kept in memory are valid
-	// for one version.
-	searchVersion atomic.Int64
-	searchMu      sync.Mutex
-	searches      map[string][]SearchGroup
-	searchesAt    int64
+	// The versions that stamp what is kept in memory (ContentVersion,
+	// ModelStamp, ProposalsVersion, ProposalVersion, InquiriesVersion,
+	// SearchVersion, ShipmentsVersion, FollowsVersion) are counters in
+	// db.changes, shared by every instance; each moves on after the
+	// commit of a change to what it stamps.
+	boardMu sync.Mutex
+	boards  map[string]cachedBoard
+	inboxMu sync.Mutex
+	inbox   map[string]cachedInbox
+	// searches are results kept for one search version, searchesAt.
+	searchMu   sync.Mutex
+	searches   map[string][]SearchGroup
+	searchesAt int64
 	// searchFlight makes a search asked by several people at once once.
 	searchFlight singleflight.Group
-	// shipments is the shipments version: every committed change to
-	// shipments or markets increments it, which invalidates the
-	// dashboard's figures kept in memory.
-	shipments atomic.Int64
 }
 
-// NewStore wraps an opened, migrated database and loads the content version.
+// NewStore wraps an opened, migrated database.
 func NewStore(ctx context.Context, d *DB) (*Store, error) {
 	s := &Store{db: d}
-	var v int64
-	if err := d.Read.QueryRowContext(ctx, `SELECT version FROM content_version WHERE id = 1`).Scan(&v); err != nil {
-		return nil, fmt.Errorf("store: content version: %w", err)
-	}
-	s.version.Store(v)
-	s.shared.Store(v)
 	if err := s.rebuildSearchIfAsked(ctx); err != nil {
 		return nil, err
 	}
@@ -188,20 +149,18 @@ func NewStore(ctx context.Context, d *DB) (*Store, error) {
 // proposal or to what its pages show (participants, NDA acceptances,
 // timeline, documents, questions, feed tokens) increments it, so what was
 // derived from proposals under an older version is stale.
-func (s *Store) ProposalsVersion() int64 { return s.proposals.Load() }
+func (s *Store) ProposalsVersion() int64 { return s.db.changes.load(slotProposals) }
 
 // ProposalVersion is proposal id's own version: it moves on with every
 // committed change to what the proposal's pages show, and only then, so
 // what was derived from the proposal under an older one is stale.
 func (s *Store) ProposalVersion(id int64) int64 {
-	v, _ := s.proposalVersions.Load(id)
-	n, _ := v.(int64)
-	return n
+	return s.db.changes.load(idBucket(slotProposal, proposalBuckets, id))
 }
 
 // InquiriesVersion is the current inquiries version: it moves on with
 // every committed change to submitted inquiries.
-func (s *Store) InquiriesVersion() int64 { return s.inquiries.Load() }
+func (s *Store) InquiriesVersion() int64 { return s.db.changes.load(slotInquiries) }
 
 // DB returns the underlying database, for health checks and tools.
 func (s *Store) DB() *DB { return s.db }
@@ -209,7 +168,7 @@ func (s *Store) DB() *DB { return s.db }
 // ContentVersion is the current public content version: it moves on with
 // every change of public content, so it stamps what shows the whole
 // catalogue.
-func (s *Store) ContentVersion() int64 { return s.version.Load() }
+func (s *Store) ContentVersion() int64 { return s.db.changes.load(slotContent) }
 
 // ModelStamp stamps what shows one model alone, by its slug: its public
 // page. It moves on when that model is published, unpublished or archived
@@ -218,22 +177,8 @@ func (s *Store) ContentVersion() int64 { return s.version.Load() }
 // It never decreases: a stamp read before a page is made, equal to the one
 // read when the page is served, means the page is current.
 func (s *Store) ModelStamp(slug string) int64 {
-	v := s.shared.Load()
-	if c, ok := s.models.Load(slug); ok {
-		v += c.(*atomic.Int64).Load()
-	}
-	return v
-}
-
-// modelsChanged moves the stamps of the models with these slugs on.
-func (s *Store) modelsChanged(slugs []string) {
-	for _, slug := range slugs {
-		c, ok := s.models.Load(slug)
-		if !ok {
-			c, _ = s.models.LoadOrStore(slug, new(atomic.Int64))
-		}
-		c.(*atomic.Int64).Add(1)
-	}
+	c := s.db.changes
+	return c.load(slotShared) + c.load(bucket(slotModels, modelBuckets, slug))
 }
 
 // inTx runs fn in a writer transaction (BEGIN IMMEDIATE) and commits it
@@ -255,7 +200,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // bumpContentVersion increments the public content version inside tx; call
 // it from every transaction that changes what public pages show, and call
-// s.reloadVersion after the commit.
+// s.contentChanged after the commit.
 func bumpContentVersion(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `UPDATE content_version SET version = version + 1 WHERE id = 1`)
 	if err != nil {
@@ -264,36 +209,20 @@ func bumpContentVersion(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// reloadVersion reads the committed content version into memory after a
+// contentChanged moves the content version on after the commit of a
 // change of shared content, which retires every model's page too.
-func (s *Store) reloadVersion(ctx context.Context) error {
-	v, err := s.readVersion(ctx)
-	if err != nil {
-		return err
-	}
-	s.version.Store(v)
-	s.shared.Store(v)
-	return nil
+func (s *Store) contentChanged() {
+	s.db.changes.add(slotShared)
+	s.db.changes.add(slotContent)
 }
 
-// reloadModels reads the committed content version into memory after a
-// change of the models with these slugs only.
-func (s *Store) reloadModels(ctx context.Context, slugs []string) error {
-	v, err := s.readVersion(ctx)
-	if err != nil {
-		return err
+// modelsChanged moves the content version on after the commit of a change
+// of the models with these slugs only.
+func (s *Store) modelsChanged(slugs []string) {
+	for _, slug := range slugs {
+		s.db.changes.add(bucket(slotModels, modelBuckets, slug))
 	}
-	s.modelsChanged(slugs)
-	s.version.Store(v)
-	return nil
-}
-
-func (s *Store) readVersion(ctx context.Context) (int64, error) {
-	var v int64
-	if err := s.db.Write.QueryRowContext(ctx, `SELECT version FROM content_version WHERE id = 1`).Scan(&v); err != nil {
-		return 0, fmt.Errorf("store: content version: %w", err)
-	}
-	return v, nil
+	s.db.changes.add(slotContent)
 }
 
 // BumpContentVersion increments the public content version on its own, for
@@ -302,5 +231,6 @@ func (s *Store) BumpContentVersion(ctx context.Context) error {
 	if err := s.inTx(ctx, func(tx *sql.Tx) error { return bumpContentVersion(ctx, tx) }); err != nil {
 		return err
 	}
-	return s.reloadVersion(ctx)
+	s.contentChanged()
+	return nil
 }

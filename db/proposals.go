@@ -289,7 +289,7 @@ func (s *Store) Board(ctx context.Context, v Viewer, f BoardFilter) ([]BoardColu
 	}
 	// The board changes only when a proposal does: serve it from memory
 	// while the proposals version stands.
-	version := s.proposals.Load()
+	version := s.ProposalsVersion()
 	key := fmt.Sprintf("%+v", f)
 	s.boardMu.Lock()
 	if c, ok := s.boards[key]; ok && c.version == version {

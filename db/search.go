@@ -342,7 +342,7 @@ func (w *searchWriter) rebuild() error {
 // RebuildSearch makes the whole search index again from the content, in
 // one transaction.
 func (s *Store) RebuildSearch(ctx context.Context) error {
-	defer s.searchVersion.Add(1)
+	defer s.db.changes.add(slotSearch)
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		w := newSearchWriter(ctx, tx)
 		defer w.close()
@@ -529,7 +529,7 @@ func (s *Store) Search(ctx context.Context, v Viewer, p SearchParams) ([]SearchG
 	// language, group and page until the index or access changes; the
 	// version is read first, so results read meanwhile are never filed
 	// under a newer one.
-	version := s.searchVersion.Load()
+	version := s.SearchVersion()
 	key := fmt.Sprintf("%s|%s|%s|%d|%d|%s", v.SearchClass(), p.Lang, p.Group, p.Offset, p.Limit, p.Query.Match())
 	s.searchMu.Lock()
 	if gs, ok := s.searches[key]; ok && s.searchesAt == version {
@@ -562,7 +562,7 @@ func (s *Store) Search(ctx context.Context, v Viewer, p SearchParams) ([]SearchG
 // SearchVersion moves on with every committed change to the search index
 // or to who may find what: what was made from search results is valid for
 // one version.
-func (s *Store) SearchVersion() int64 { return s.searchVersion.Load() }
+func (s *Store) SearchVersion() int64 { return s.db.changes.load(slotSearch) }
 
 // SearchClass names the viewers who find the same things: visitors (and
 // people not yet approved), staff, or one member (each takes part in

@@ -392,7 +392,7 @@ func (t *Tx) ImportShipments(in []ShipmentInput, actorID int64, now time.Time) (
 
 // ShipmentsVersion moves on with every committed change to shipments or
 // markets, so figures derived from them under an older version are stale.
-func (s *Store) ShipmentsVersion() int64 { return s.shipments.Load() }
+func (s *Store) ShipmentsVersion() int64 { return s.db.changes.load(slotShipments) }
 
 // ShipmentMonths returns the first and last month with a record, or two
 // empty strings when there is none.

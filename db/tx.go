@@ -61,8 +61,8 @@ type Tx struct {
 }
 
 // Tx runs fn in one writer transaction (BEGIN IMMEDIATE) and commits it
-// when fn returns nil. After a commit that changed public content, the
-// content version in memory is refreshed.
+// when fn returns nil. After the commit, the versions of what it changed
+// move on (see Store), in every instance.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	var t *Tx
 	err := s.inTx(ctx, func(stx *sql.Tx) error {
@@ -72,29 +72,29 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return err
 	}
+	c := s.db.changes
 	if t.proposalsChanged {
-		v := s.proposals.Add(1)
+		c.add(slotProposals)
 		for _, id := range t.changedProposals {
-			s.proposalVersions.Store(id, v)
+			c.add(idBucket(slotProposal, proposalBuckets, id))
 		}
 	}
 	if t.search != nil || t.proposalsChanged || t.searchChanged {
-		s.searchVersion.Add(1)
+		c.add(slotSearch)
 	}
 	if t.inquiriesChanged {
-		s.inquiries.Add(1)
+		c.add(slotInquiries)
 	}
 	for _, uid := range t.followsChanged {
-		s.followsCounter(uid).Add(1)
+		c.add(idBucket(slotFollows, followBuckets, uid))
 	}
 	if t.shipmentsChanged {
-		s.shipments.Add(1)
+		c.add(slotShipments)
 	}
 	if t.published {
-		return s.reloadVersion(ctx)
-	}
-	if len(t.models) > 0 {
-		return s.reloadModels(ctx, t.models)
+		s.contentChanged()
+	} else if len(t.models) > 0 {
+		s.modelsChanged(t.models)
 	}
 	return nil
 }

@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,5 +122,53 @@ func TestIdleCountsUseOnEveryInstance(t *testing.T) {
 	clk.add(31 * time.Minute)
 	if loggedIn(t, on(two, cl)) {
 		t.Error("still logged in after 31 idle minutes")
+	}
+}
+
+// TestPublishReachesEveryInstance: pages and search results one instance
+// keeps in memory retire when staff publish through another: the first
+// instance's next answer shows the change.
+func TestPublishReachesEveryInstance(t *testing.T) {
+	one, two := twoInstances(t)
+	staff, _ := loginAs(t, two, "staff")
+	member, _ := loginAs(t, one, "investor")
+	tara := modelID(t, two, "tara")
+	pages := []string{"/en/models/tara", "/en/catalogue", "/en/"}
+	for _, p := range pages {
+		if res := one.get(t, p); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "Tara") {
+			t.Fatalf("GET %s on the first instance: %d, or no Tara", p, res.StatusCode)
+		}
+		member.get(t, p)
+		if !cachedNow(one, p) {
+			t.Fatalf("%s not kept by the first instance", p)
+		}
+	}
+	if strings.Contains(one.get(t, "/en/search?q=Nova").doc(t).Find("main").Text(), "Tara Nova") {
+		t.Fatal("the search finds the new name before it is published")
+	}
+
+	page := fmt.Sprintf("/en/staff/catalogue/%d", tara)
+	form := formOf(t, staff.get(t, page), "form[data-testid=editor-form]")
+	form.Set("name-en", "Tara Nova")
+	if res := staff.post(t, page, form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save on the second instance: %d\n%s", res.StatusCode, errorsOf(t, res))
+	}
+	if res := act(t, staff, tara, "publish", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("publish on the second instance: %d\n%s", res.StatusCode, errorsOf(t, res))
+	}
+
+	for _, p := range pages {
+		if cachedNow(one, p) {
+			t.Errorf("%s still kept by the first instance after the publish on the second", p)
+		}
+		if !strings.Contains(one.get(t, p).Body, "Tara Nova") {
+			t.Errorf("visitor: %s on the first instance is stale after the publish on the second", p)
+		}
+		if !strings.Contains(member.get(t, p).Body, "Tara Nova") {
+			t.Errorf("member: %s on the first instance is stale after the publish on the second", p)
+		}
+	}
+	if !strings.Contains(one.get(t, "/en/search?q=Nova").doc(t).Find("main").Text(), "Tara Nova") {
+		t.Error("the first instance's search does not find what the second published")
 	}
 }
