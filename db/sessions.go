@@ -64,17 +64,19 @@ func (s *Store) SessionAndUser(ctx context.Context, hash string) (Session, *User
 			return k.ses, k.userCopy(), nil
 		}
 	}
-	ses, u, err := s.readSessionAndUser(ctx, hash)
-	if err == nil && shared {
-		s.keepSession(keptSession{at: at, ses: ses, user: u})
-	}
-	return ses, u, err
+	return s.readAndKeepSession(ctx, hash, at, shared)
 }
 
 // SessionAndUserFresh is SessionAndUser read from the database, never
 // from memory.
 func (s *Store) SessionAndUserFresh(ctx context.Context, hash string) (Session, *User, error) {
 	at, shared := s.db.changes.authVersion()
+	return s.readAndKeepSession(ctx, hash, at, shared)
+}
+
+// readAndKeepSession reads a session and keeps it under the auth counter
+// at, read before it, when the counter is shared.
+func (s *Store) readAndKeepSession(ctx context.Context, hash string, at uint64, shared bool) (Session, *User, error) {
 	ses, u, err := s.readSessionAndUser(ctx, hash)
 	if err == nil && shared {
 		s.keepSession(keptSession{at: at, ses: ses, user: u})
